@@ -1,0 +1,35 @@
+# labrun の基本メッセージ（日本語）。各ジョブは自分のファイルを隣に持つ。
+
+severity-error = エラー
+severity-warning = 警告
+
+## ページ読み込み時の診断
+
+diag-file-not-utf8 = ファイルが正しい UTF-8 ではありません。UTF-8 で保存してください
+diag-front-matter-unterminated = `---` で始まったフロントマターが閉じられていません。後ろに `---` の行を追加してください
+diag-front-matter-invalid-yaml = フロントマターが正しい YAML ではありません: { $detail }
+diag-front-matter-not-a-mapping = フロントマターは `key: value` 形式の YAML マッピングである必要があります
+diag-front-matter-position-not-integer = `{ $key }` には整数を指定してください（`{ $value }` は使えません）
+diag-fence-duplicate-annotation = アノテーション `{ $key }` が 2 回指定されています。1 つにしてください
+diag-fence-bad-annotation-value = `{ $key }={ $value }` は無効です: { $expected } を指定してください
+diag-fence-unknown-annotation = 不明なアノテーション `{ $key }` です。使えるアノテーション: { $known }
+diag-fence-unknown-annotation-suggest = 不明なアノテーション `{ $key }` です。`{ $suggestion }` の誤りではありませんか？
+diag-fence-unterminated = コードブロックが閉じられていません。閉じるフェンスを追加してください
+diag-fence-unterminated-heredoc = ヒアドキュメントが終わっていません: ブロックの終わりまでに `{ $delimiter }` の行がありません
+diag-fence-unterminated-quote = このコマンドで開いた引用符がブロックの終わりまでに閉じられていません
+diag-fence-no-commands = bash ブロックに `$ ` で始まるコマンド行がありません。`$ ` を付けるか、`raw=true` または `test=false` を指定してください
+diag-directive-unmatched-close = この `:::` に対応するコンテナディレクティブがありません
+diag-directive-malformed = ディレクティブを読み取れません: 閉じられていない { $what ->
+        [quote] 引用符
+        [brace] `{"{"}`
+        [label] `[`
+       *[other] { $what }
+    }
+diag-directive-unterminated-container = コンテナディレクティブ `:::{ $name }` が閉じられていません。`:::` の行を追加してください
+
+## プロジェクトとコンテンツのエラー
+
+error-unknown-lab = `{ $name }` という名前のラボはありません{ $suggestions ->
+        [none] {""}
+       *[other] 。候補: { $suggestions }
+    }

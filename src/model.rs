@@ -1,0 +1,416 @@
+//! The content model shared by every job: plain data, produced once by the
+//! Markdown engine ([`crate::markdown`]) and the content tree
+//! ([`crate::content`]). Jobs read it; they never re-parse page text.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+
+/// A 1-based line and column (columns count characters, not bytes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Pos {
+    pub fn new(line: u32, col: u32) -> Pos {
+        Pos { line, col }
+    }
+}
+
+/// One Markdown page of one locale.
+#[derive(Clone, Debug, Serialize)]
+pub struct Page {
+    /// The file as found on disk (project root joined with the relative path).
+    pub file: PathBuf,
+    /// Path relative to its locale's root, with `/` separators:
+    /// `networking/network-policies/index.md`. Equal across locales for a
+    /// page and its translation.
+    pub rel: String,
+    pub locale: String,
+    /// True for `index.md` / `_index.md`: the page that names its directory.
+    pub is_index: bool,
+    /// Excluded from runs by a `.notest` file in this or a parent directory.
+    pub notest: bool,
+    pub front: FrontMatter,
+    /// Title from front matter, else the first heading, else the file stem.
+    pub title: String,
+    pub blocks: Vec<Block>,
+    pub directives: Vec<Directive>,
+    pub headings: Vec<Heading>,
+    pub links: Vec<Link>,
+    /// `<a name="…">` / `<a id="…">` anchors in inline HTML.
+    pub html_anchors: Vec<Anchor>,
+    /// Microsoft Docs alerts: `> [!NOTE]`.
+    pub alerts: Vec<Alert>,
+    /// Hugo shortcodes: `{{< name >}}`, `{{% name %}}`.
+    pub shortcodes: Vec<Shortcode>,
+    /// `VAR::NAME` placeholders, in prose and in code.
+    pub variables: Vec<VarRef>,
+    /// HTML comments (`<!-- … -->`), for per-line rule silencing.
+    pub comments: Vec<Comment>,
+    pub prose: ProseStats,
+    /// Problems found while parsing; `check` reports them, `run` refuses to
+    /// start on errors among them.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Page {
+    /// The directory part of [`Page::rel`] (`""` at the locale root).
+    pub fn dir(&self) -> &str {
+        self.rel.rsplit_once('/').map_or("", |(d, _)| d)
+    }
+
+    /// The blocks a run executes: runnable language, `test` not false.
+    pub fn runnable_blocks(&self) -> impl Iterator<Item = &Block> {
+        self.blocks
+            .iter()
+            .filter(|b| b.is_runnable() && b.annotations.test)
+    }
+
+    /// The ordering weight: `sidebar_position`, else `weight`.
+    pub fn position(&self) -> Option<i64> {
+        self.front.position.as_ref().map(|p| p.value)
+    }
+}
+
+/// Counts of prose (text outside code, front matter and directives), for
+/// reading time. English is measured in words, Japanese in characters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ProseStats {
+    /// Whitespace-separated tokens that contain a letter or digit of a
+    /// space-separated script.
+    pub words: usize,
+    /// Characters of scripts written without spaces (kana, kanji, hangul).
+    pub cjk_chars: usize,
+}
+
+/// Typed front matter fields, plus every top-level field as written.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FrontMatter {
+    /// The front matter block's first and last line (the `---` lines), when present.
+    pub span: Option<(u32, u32)>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// `sidebar_position`, or `weight` (Hugo) when there is no sidebar position.
+    pub position: Option<Position>,
+    /// The recorded hash of the source page a translation was made from.
+    pub source_hash: Option<SourceHash>,
+    /// Every top-level field, in document order, converted to JSON values.
+    pub fields: Vec<Field>,
+}
+
+impl FrontMatter {
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Field {
+    pub key: String,
+    pub value: serde_json::Value,
+    /// Line of the key.
+    pub line: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Position {
+    /// `sidebar_position` or `weight`.
+    pub key: String,
+    pub value: i64,
+    pub line: u32,
+}
+
+/// The front matter fields that record a translation's source hash.
+pub const SOURCE_HASH_FIELDS: [&str; 4] = [
+    "tmdTranslationSourceHash",
+    "kiteTranslationSourceHash",
+    "wsmSourceHash",
+    "ms.openlocfilehash",
+];
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourceHash {
+    /// The field name as written (one of [`SOURCE_HASH_FIELDS`]).
+    pub field: String,
+    pub value: String,
+    /// Line of the field in the file.
+    pub line: u32,
+    /// Whether the value was quoted in the YAML.
+    pub quoted: bool,
+}
+
+impl SourceHash {
+    /// Microsoft Docs' hash uses an unpublished algorithm: it can be
+    /// recognised but not recomputed.
+    pub fn verifiable(&self) -> bool {
+        self.field != "ms.openlocfilehash"
+    }
+}
+
+/// Languages whose blocks are commands labrun runs.
+pub const RUNNABLE_LANGS: [&str; 1] = ["bash"];
+
+/// A fenced code block.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Block {
+    /// Line of the opening fence.
+    pub line: u32,
+    /// Line of the closing fence (the last line of the file when unterminated).
+    pub end_line: u32,
+    /// First word of the info string (`bash`), empty when none.
+    pub lang: String,
+    /// The info string after the language, as written.
+    pub info: String,
+    pub annotations: Annotations,
+    /// The code as it appears between the fences.
+    pub code: String,
+    /// Extracted commands (runnable blocks only). With `raw=true`, one command
+    /// holding the whole block.
+    pub commands: Vec<Command>,
+    /// Sample output lines before the first command.
+    pub leading_output: Vec<String>,
+    /// Names of the container directives around the block, outermost first.
+    pub containers: Vec<String>,
+    pub closed: bool,
+}
+
+impl Block {
+    pub fn is_runnable(&self) -> bool {
+        RUNNABLE_LANGS.contains(&self.lang.as_str())
+    }
+
+    /// The script a run hands to the shell: the commands, one after the other.
+    pub fn script(&self) -> String {
+        let mut s = String::new();
+        for c in &self.commands {
+            s.push_str(&c.text);
+            s.push('\n');
+        }
+        s
+    }
+}
+
+/// A command of a `bash` block: its text without the `$ ` prompt, with
+/// continuation lines and heredoc bodies included, and the sample output shown
+/// after it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Command {
+    pub line: u32,
+    pub text: String,
+    pub output: Vec<String>,
+}
+
+/// Fence annotations. Typed fields hold the known keys; `entries` keeps every
+/// token as written, with its column, for `check` and `drift`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Annotations {
+    pub test: bool,
+    pub timeout: Option<u64>,
+    pub wait: Option<u64>,
+    pub hook: Option<String>,
+    pub hook_timeout: Option<u64>,
+    pub expect_error: bool,
+    pub raw: bool,
+    pub entries: Vec<Annotation>,
+}
+
+impl Default for Annotations {
+    fn default() -> Self {
+        Annotations {
+            test: true,
+            timeout: None,
+            wait: None,
+            hook: None,
+            hook_timeout: None,
+            expect_error: false,
+            raw: false,
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl Annotations {
+    /// Tokens whose key labrun does not know.
+    pub fn unknown(&self) -> impl Iterator<Item = &Annotation> {
+        self.entries
+            .iter()
+            .filter(|a| a.kind == AnnotationKind::Unknown)
+    }
+}
+
+/// Annotation keys labrun acts on, with their value types.
+pub const ANNOTATION_KEYS: [&str; 7] = [
+    "test",
+    "timeout",
+    "wait",
+    "hook",
+    "hookTimeout",
+    "expectError",
+    "raw",
+];
+
+/// Keys site generators read for display; harmless to labrun.
+pub const DISPLAY_ANNOTATION_KEYS: [&str; 2] = ["title", "showLineNumbers"];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AnnotationKind {
+    /// One of [`ANNOTATION_KEYS`].
+    Known,
+    /// One of [`DISPLAY_ANNOTATION_KEYS`], or a `{1,3-4}` line highlight.
+    Display,
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Annotation {
+    pub key: String,
+    /// `None` for a bare flag (`showLineNumbers`).
+    pub value: Option<String>,
+    pub col: u32,
+    pub kind: AnnotationKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DirectiveKind {
+    /// `::name{…}` on its own line.
+    Leaf,
+    /// `:::name …` … `:::`.
+    Container,
+}
+
+/// A remark-directive: `::yaml{file=…}`, `:::tip Title` … `:::`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Directive {
+    pub name: String,
+    pub kind: DirectiveKind,
+    pub pos: Pos,
+    /// `[label]`, or for containers the title text after the name.
+    pub label: Option<String>,
+    /// Attributes in order; `#id` is stored as `id`, `.class` as `class`.
+    pub attrs: Vec<(String, String)>,
+    /// For containers: the line of the closing `:::` (None when unterminated).
+    pub end_line: Option<u32>,
+    /// The numbered list right after a leaf directive (the callouts of `::yaml`).
+    pub callouts: Vec<Callout>,
+}
+
+impl Directive {
+    pub fn attr(&self, key: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The comma-separated `paths` attribute of `::yaml`, trimmed.
+    pub fn paths(&self) -> Vec<&str> {
+        self.attr("paths")
+            .map(|p| {
+                p.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Callout {
+    pub line: u32,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    /// Explicit `{#id}` or `<a name>` id, when written.
+    pub id: Option<String>,
+    /// The anchor a link can target: the explicit id, else the slug of the text.
+    pub anchor: String,
+    pub line: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkKind {
+    Link,
+    Image,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Link {
+    pub kind: LinkKind,
+    pub dest: String,
+    pub pos: Pos,
+}
+
+impl Link {
+    /// A link to another file of the site (no scheme, not an absolute URL path,
+    /// not a mail address); anchors alone (`#x`) count as relative.
+    pub fn is_relative(&self) -> bool {
+        let d = self.dest.as_str();
+        !(d.is_empty()
+            || d.contains("://")
+            || d.starts_with('/')
+            || d.starts_with("mailto:")
+            || d.starts_with("tel:"))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Anchor {
+    pub id: String,
+    pub line: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Alert {
+    /// `NOTE`, `TIP`, `IMPORTANT`, `WARNING`, `CAUTION`.
+    pub kind: String,
+    pub line: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Shortcode {
+    pub name: String,
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VarRef {
+    pub name: String,
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Comment {
+    pub line: u32,
+    pub text: String,
+}
+
+/// A lab: a directory of pages in one locale, in the order the site shows them.
+#[derive(Clone, Debug, Serialize)]
+pub struct Lab {
+    /// The content path (`networking/network-policies`), `""` for the whole tree.
+    pub id: String,
+    pub locale: String,
+    pub title: String,
+    /// The lab directory on disk.
+    pub dir: PathBuf,
+    pub pages: Vec<Page>,
+    /// Ids passed to `prepare-environment` by the lab's blocks.
+    pub environments: Vec<String>,
+}
+
+/// Extra fields on a page not covered by the typed ones, keyed by name.
+pub type FieldMap = BTreeMap<String, serde_json::Value>;

@@ -1,0 +1,266 @@
+//! Just enough shell lexing to read commands out of documentation: where a
+//! command line continues, which heredocs it opens, and where its comments
+//! are. Quoting is honoured so that a `#`, `<<` or `\` inside quotes means
+//! nothing special.
+
+/// A heredoc redirection (`<<EOF`, `<<-'END'`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heredoc {
+    /// The delimiter with quotes removed.
+    pub delimiter: String,
+    /// `<<-`: leading tabs are stripped from body lines and the delimiter line.
+    pub strip_tabs: bool,
+}
+
+impl Heredoc {
+    /// Whether a body line ends this heredoc.
+    pub fn is_end(&self, line: &str) -> bool {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let line = if self.strip_tabs {
+            line.trim_start_matches('\t')
+        } else {
+            line
+        };
+        line == self.delimiter
+    }
+}
+
+/// How a piece of shell text ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    Complete,
+    /// Inside `'…'` or `"…"` that has not been closed.
+    OpenQuote,
+    /// A trailing backslash joins the next line.
+    Backslash,
+    /// A trailing `|`, `&&` or `||` expects another command.
+    Operator,
+}
+
+impl Ending {
+    pub fn continues(self) -> bool {
+        self != Ending::Complete
+    }
+}
+
+/// What [`scan`] learns about a logical command line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scan {
+    pub heredocs: Vec<Heredoc>,
+    pub ending: Ending,
+    /// Byte ranges of comments (from `#` to the end of its line).
+    pub comments: Vec<std::ops::Range<usize>>,
+}
+
+fn is_word_break(c: u8) -> bool {
+    matches!(
+        c,
+        b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>'
+    )
+}
+
+/// Lexes shell text (one or more lines of one command, without heredoc bodies).
+pub fn scan(text: &str) -> Scan {
+    let b = text.as_bytes();
+    let mut heredocs = Vec::new();
+    let mut comments = Vec::new();
+    let mut i = 0;
+    let mut quote: Option<u8> = None;
+    while i < b.len() {
+        let c = b[i];
+        match quote {
+            Some(b'\'') => {
+                if c == b'\'' {
+                    quote = None;
+                }
+                i += 1;
+            }
+            Some(_) => {
+                if c == b'\\' {
+                    i += 2;
+                } else {
+                    if c == b'"' {
+                        quote = None;
+                    }
+                    i += 1;
+                }
+            }
+            None => match c {
+                b'\\' => i += 2,
+                b'\'' | b'"' => {
+                    quote = Some(c);
+                    i += 1;
+                }
+                b'#' if i == 0 || is_word_break(b[i - 1]) => {
+                    let end = text[i..].find('\n').map_or(b.len(), |n| i + n);
+                    comments.push(i..end);
+                    i = end;
+                }
+                // A here-string (`<<<`) is a single word, not a heredoc.
+                b'<' if b.get(i + 1) == Some(&b'<') && b.get(i + 2) == Some(&b'<') => i += 3,
+                b'<' if b.get(i + 1) == Some(&b'<') => {
+                    i += 2;
+                    let strip_tabs = b.get(i) == Some(&b'-');
+                    if strip_tabs {
+                        i += 1;
+                    }
+                    while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+                        i += 1;
+                    }
+                    let (delimiter, next) = heredoc_word(text, i);
+                    if !delimiter.is_empty() {
+                        heredocs.push(Heredoc {
+                            delimiter,
+                            strip_tabs,
+                        });
+                    }
+                    i = next.max(i + usize::from(next == i));
+                }
+                _ => i += 1,
+            },
+        }
+    }
+    let line = text.trim_end_matches('\r');
+    let ends_in_comment = comments.last().is_some_and(|r| r.end >= line.len());
+    let code = match comments.last() {
+        Some(r) if ends_in_comment => &text[..r.start],
+        _ => line,
+    };
+    let trailing_backslashes = line.len() - line.trim_end_matches('\\').len();
+    let ending = if quote.is_some() {
+        Ending::OpenQuote
+    } else if !ends_in_comment && trailing_backslashes % 2 == 1 {
+        Ending::Backslash
+    } else if code.trim_end().ends_with('|') || code.trim_end().ends_with("&&") {
+        Ending::Operator
+    } else {
+        Ending::Complete
+    };
+    Scan {
+        heredocs,
+        ending,
+        comments,
+    }
+}
+
+/// Reads a heredoc delimiter word starting at `i`, removing quotes.
+fn heredoc_word(text: &str, mut i: usize) -> (String, usize) {
+    let b = text.as_bytes();
+    let mut word = Vec::new();
+    while i < b.len() && !is_word_break(b[i]) {
+        match b[i] {
+            q @ (b'\'' | b'"') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    word.push(b[i]);
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'\\' => {
+                if let Some(&n) = b.get(i + 1) {
+                    word.push(n);
+                }
+                i += 2;
+            }
+            c => {
+                word.push(c);
+                i += 1;
+            }
+        }
+    }
+    (String::from_utf8_lossy(&word).into_owned(), i.min(b.len()))
+}
+
+/// The text with its comments removed and trailing blanks of each line trimmed.
+/// `echo "a # b" # note` becomes `echo "a # b"`.
+pub fn strip_comments(text: &str) -> String {
+    let scan = scan(text);
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for r in &scan.comments {
+        out.push_str(&text[last..r.start]);
+        last = r.end;
+    }
+    out.push_str(&text[last..]);
+    out.lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delims(text: &str) -> Vec<(String, bool)> {
+        scan(text)
+            .heredocs
+            .into_iter()
+            .map(|h| (h.delimiter, h.strip_tabs))
+            .collect()
+    }
+
+    #[test]
+    fn finds_heredocs_in_every_form() {
+        assert_eq!(delims("cat <<EOF > f"), [("EOF".into(), false)]);
+        assert_eq!(delims("cat <<'END'"), [("END".into(), false)]);
+        assert_eq!(delims("cat << \"X Y\""), [("X Y".into(), false)]);
+        assert_eq!(
+            delims("cat <<-EOT | kubectl apply -f -"),
+            [("EOT".into(), true)]
+        );
+        assert_eq!(delims("cat <<\\EOF"), [("EOF".into(), false)]);
+        assert_eq!(
+            delims("paste <<A <<B"),
+            [("A".into(), false), ("B".into(), false)]
+        );
+    }
+
+    #[test]
+    fn ignores_heredoc_lookalikes() {
+        assert!(delims("cat <<< \"$x\"").is_empty());
+        assert!(delims("echo 'a <<EOF'").is_empty());
+        assert!(delims("echo \"<<EOF\"").is_empty());
+        assert!(delims("echo hi # see <<EOF").is_empty());
+    }
+
+    #[test]
+    fn detects_continuations() {
+        assert_eq!(scan("kubectl get pods \\").ending, Ending::Backslash);
+        assert_eq!(scan("echo a\\\\").ending, Ending::Complete);
+        assert_eq!(scan("echo 'a \\").ending, Ending::OpenQuote);
+        assert_eq!(scan("kubectl patch -p '{").ending, Ending::OpenQuote);
+        assert_eq!(scan("kubectl get pods |").ending, Ending::Operator);
+        assert_eq!(scan("make && ").ending, Ending::Operator);
+        assert_eq!(scan("echo done # all \\").ending, Ending::Complete);
+        assert_eq!(scan("echo \"a\" 'b'").ending, Ending::Complete);
+    }
+
+    #[test]
+    fn strips_comments_but_not_quoted_hashes() {
+        assert_eq!(strip_comments("echo \"a # b\" # note"), "echo \"a # b\"");
+        assert_eq!(strip_comments("echo 'x#y' #c"), "echo 'x#y'");
+        assert_eq!(strip_comments("# whole line\nls"), "ls");
+        assert_eq!(strip_comments("echo a#b"), "echo a#b");
+        assert_eq!(strip_comments("echo \\# not"), "echo \\# not");
+        assert_eq!(strip_comments("echo ${#arr[@]}"), "echo ${#arr[@]}");
+    }
+
+    #[test]
+    fn heredoc_end_respects_tab_stripping() {
+        let h = Heredoc {
+            delimiter: "EOF".into(),
+            strip_tabs: true,
+        };
+        assert!(h.is_end("\t\tEOF"));
+        assert!(h.is_end("EOF\r"));
+        let h = Heredoc {
+            delimiter: "EOF".into(),
+            strip_tabs: false,
+        };
+        assert!(!h.is_end("\tEOF"));
+        assert!(!h.is_end("EOF "));
+    }
+}
