@@ -2,12 +2,20 @@
 //!
 //! The pipeline: [`config`] finds the project, [`content`] walks its pages
 //! and hands each to the [`markdown`] engine, which builds the shared
-//! [`model`]. The jobs ([`plan`], and later run, check, drift, render) read
-//! that model; [`cli`] is the command-line front end.
+//! [`model`]. The jobs ([`plan`], and run, check, drift, render in their own
+//! modules) read that model; [`cli`] is the command-line front end.
 
+pub mod cli;
+pub mod config;
+pub mod content;
 pub mod diag;
+pub mod error;
 pub mod i18n;
 pub mod markdown;
 pub mod model;
+pub mod plan;
 pub mod shell;
+pub mod ui;
 pub mod yaml;
+
+pub use error::Error;

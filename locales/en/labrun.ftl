@@ -33,3 +33,42 @@ error-unknown-lab = no lab named `{ $name }`{ $suggestions ->
         [none] {""}
        *[other] ; did you mean: { $suggestions }?
     }
+error-config = { $file }:{ $line }:{ $col }: invalid configuration: { $detail }
+error-io = cannot read { $path }: { $detail }
+error-unknown-locale = no locale `{ $locale }` in this project; its locales are: { $locales }
+error-content = the content has { $count ->
+        [one] one error
+       *[other] { $count } errors
+    }; fix it and try again (`labrun check` lists every problem)
+config-no-locales = `locales` must name at least one locale
+config-source-locale-unknown = source locale `{ $locale }` is not one of the locales ({ $locales })
+config-bad-variable = variable name `{ $name }` may only use letters, digits and `_`
+config-path-escapes = `{ $key }: { $path }` must be a path inside the project
+
+## Command line
+
+label-error = error
+about-labrun = Run, check and translate workshop labs written in Markdown
+help-lang = Language of messages and of the content (en, ja); messages default to the environment's locale, content to the source locale
+help-config = The labrun.yaml to use, instead of searching upwards from the current directory
+about-plan = Show the ordered pages and runnable blocks of a lab, executing nothing
+help-plan-lab = The lab: a content path (networking/network-policies), a page, or a prepare-environment id
+help-plan-format = Output format
+
+## labrun plan
+
+plan-header = { $title } ({ $lab }, { $locale }): { $pages ->
+        [one] one page
+       *[other] { $pages } pages
+    }, { $blocks ->
+        [one] one block
+       *[other] { $blocks } blocks
+    }, at most { $minutes } min
+plan-page-notest = not run (.notest)
+plan-timeout = timeout { $seconds }s
+plan-wait = wait { $seconds }s
+plan-hook = hook { $name }
+plan-hook-missing = hook { $name } (script missing)
+plan-expect-error = expects an error
+plan-raw = raw script
+plan-skip = skipped (test=false)

@@ -33,3 +33,33 @@ error-unknown-lab = `{ $name }` という名前のラボはありません{ $sug
         [none] {""}
        *[other] 。候補: { $suggestions }
     }
+error-config = { $file }:{ $line }:{ $col }: 設定が正しくありません: { $detail }
+error-io = { $path } を読み込めません: { $detail }
+error-unknown-locale = このプロジェクトにはロケール `{ $locale }` がありません。使えるロケール: { $locales }
+error-content = コンテンツに { $count } 件のエラーがあります。修正してから再実行してください（`labrun check` ですべての問題を確認できます）
+config-no-locales = `locales` には少なくとも 1 つのロケールを指定してください
+config-source-locale-unknown = ソースロケール `{ $locale }` がロケール一覧（{ $locales }）にありません
+config-bad-variable = 変数名 `{ $name }` には英数字と `_` だけが使えます
+config-path-escapes = `{ $key }: { $path }` にはプロジェクト内のパスを指定してください
+
+## コマンドライン
+
+label-error = エラー
+about-labrun = Markdown で書かれたワークショップのラボを実行・検証・翻訳管理します
+help-lang = メッセージとコンテンツの言語（en, ja）。省略時、メッセージは環境のロケール、コンテンツはソースロケール
+help-config = 使用する labrun.yaml（省略時は現在のディレクトリから上へ探します）
+about-plan = ラボのページと実行されるブロックを順に表示します（何も実行しません）
+help-plan-lab = ラボ: コンテンツのパス（networking/network-policies）、ページ、または prepare-environment の ID
+help-plan-format = 出力形式
+
+## labrun plan
+
+plan-header = { $title }（{ $lab }、{ $locale }）: { $pages } ページ、{ $blocks } ブロック、最大 { $minutes } 分
+plan-page-notest = 実行しません（.notest）
+plan-timeout = タイムアウト { $seconds } 秒
+plan-wait = 待機 { $seconds } 秒
+plan-hook = フック { $name }
+plan-hook-missing = フック { $name }（スクリプトがありません）
+plan-expect-error = エラーを期待
+plan-raw = raw スクリプト
+plan-skip = スキップ（test=false）

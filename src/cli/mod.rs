@@ -1,0 +1,250 @@
+//! The command-line front end: clap definitions, language choice, exit codes.
+//! Each subcommand lives in its own file and calls into the library.
+
+mod plan;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::content::Project;
+use crate::diag::Diagnostic;
+use crate::error::Error;
+use crate::i18n::{self, Lang};
+use crate::ui::{self, Tone};
+
+/// Exit codes, documented in the README.
+pub mod exit {
+    /// Everything passed.
+    pub const OK: u8 = 0;
+    /// A block, hook or check failed.
+    pub const FAILED: u8 = 1;
+    /// Usage, configuration or content error: nothing was run.
+    pub const USAGE: u8 = 2;
+    /// Interrupted by Ctrl-C or SIGTERM.
+    pub const INTERRUPTED: u8 = 130;
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "labrun",
+    version,
+    about = "Run, check and translate workshop labs written in Markdown"
+)]
+pub struct Cli {
+    /// Language of messages and of the content (en, ja); defaults to the environment's locale for messages and the source locale for content.
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// The labrun.yaml to use, instead of searching upwards from the current directory.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Show the ordered pages and runnable blocks of a lab, executing nothing.
+    Plan(plan::Args),
+}
+
+/// What every subcommand gets: the project and the language choices.
+pub struct Context {
+    pub project: Project,
+    /// The language of messages.
+    pub lang: Lang,
+    /// `--lang` as given, when given.
+    pub lang_flag: Option<String>,
+}
+
+impl Context {
+    /// The content locale: `--lang` when given (it must be one of the
+    /// project's locales), else the source locale.
+    pub fn content_locale(&self) -> Result<String, Error> {
+        let c = &self.project.config;
+        match &self.lang_flag {
+            None => Ok(c.source_locale.clone()),
+            Some(l) if c.locales.contains(l) => Ok(l.clone()),
+            Some(l) => {
+                // `ja-JP` or `ja_JP.UTF-8` still select the `ja` content.
+                let base = l.split(['-', '_', '.']).next().unwrap_or(l);
+                c.locales
+                    .iter()
+                    .find(|x| x.as_str() == base)
+                    .cloned()
+                    .ok_or_else(|| Error::UnknownLocale {
+                        locale: l.clone(),
+                        locales: c.locales.clone(),
+                    })
+            }
+        }
+    }
+}
+
+/// The value of `--lang` in raw arguments, read before clap runs so that help
+/// and errors are in the right language.
+fn lang_from_args(args: &[OsString]) -> Option<String> {
+    let mut it = args.iter().map(|a| a.to_string_lossy());
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        if a == "--lang" {
+            return it.next().map(|s| s.into_owned());
+        }
+        if let Some(v) = a.strip_prefix("--lang=") {
+            return Some(v.to_owned());
+        }
+    }
+    None
+}
+
+/// Replaces clap's help texts with the localized ones where a Fluent message
+/// `help-<command>-<arg>` / `about-<command>` exists.
+fn localize(cmd: clap::Command, path: &str) -> clap::Command {
+    let about_id = if path.is_empty() {
+        "about-labrun".to_owned()
+    } else {
+        format!("about-{path}")
+    };
+    let about = i18n::Msg::new(&about_id).text();
+    let mut cmd = if about != about_id {
+        cmd.about(about)
+    } else {
+        cmd
+    };
+    let arg_ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in arg_ids {
+        let key = format!(
+            "help-{}{}",
+            if path.is_empty() {
+                String::new()
+            } else {
+                format!("{path}-")
+            },
+            id
+        );
+        let text = i18n::Msg::new(&key).text();
+        if text != key {
+            cmd = cmd.mut_arg(id.as_str(), |a| a.help(text));
+        }
+    }
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    for name in subs {
+        let sub_path = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path}-{name}")
+        };
+        cmd = cmd.mut_subcommand(name.as_str(), |s| localize(s, &sub_path));
+    }
+    cmd
+}
+
+/// Prints diagnostics to stderr, one line each.
+pub fn print_diagnostics(diags: &[Diagnostic]) {
+    let color = ui::color_enabled(true);
+    for d in diags {
+        let tone = if d.is_error() {
+            Tone::Error
+        } else {
+            Tone::Warning
+        };
+        eprintln!(
+            "{}:{}:{}: {}: {} {}",
+            d.file.display(),
+            d.line,
+            d.col,
+            ui::paint(color, tone, &format!("{}[{}]", d.severity.label(), d.rule)),
+            d.message,
+            ""
+        );
+    }
+}
+
+fn report_error(e: &Error) {
+    if let Error::Content { diagnostics } = e {
+        print_diagnostics(diagnostics);
+    }
+    let color = ui::color_enabled(true);
+    eprintln!(
+        "{}: {}",
+        ui::paint(color, Tone::Error, &crate::t!("label-error")),
+        e
+    );
+}
+
+/// Runs labrun with the process's arguments.
+pub fn main() -> ExitCode {
+    run(std::env::args_os().collect())
+}
+
+/// Runs labrun with the given arguments (the first is the program name).
+pub fn run(args: Vec<OsString>) -> ExitCode {
+    let lang_flag = lang_from_args(&args);
+    let lang = Lang::detect(lang_flag.as_deref());
+    i18n::set_lang(lang);
+    let matches = match localize(Cli::command(), "").try_get_matches_from(&args) {
+        Ok(m) => m,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    let result = (|| {
+        let cwd = std::env::current_dir().map_err(|e| Error::io(std::path::Path::new("."), e))?;
+        let project = Project::open(cli.config.as_deref(), &cwd)?;
+        let ctx = Context {
+            project,
+            lang,
+            lang_flag: cli.lang.clone(),
+        };
+        match &cli.command {
+            Command::Plan(a) => plan::exec(&ctx, a),
+        }
+    })();
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            report_error(&e);
+            ExitCode::from(exit::USAGE)
+        }
+    }
+}
+
+/// Errors among the diagnostics of the given pages stop a job before it starts.
+pub fn refuse_on_errors<'a>(
+    pages: impl IntoIterator<Item = &'a crate::model::Page>,
+) -> Result<(), Error> {
+    let errors: Vec<Diagnostic> = pages
+        .into_iter()
+        .flat_map(|p| p.diagnostics.iter().filter(|d| d.is_error()).cloned())
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Content {
+            diagnostics: errors,
+        })
+    }
+}

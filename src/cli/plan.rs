@@ -1,0 +1,115 @@
+//! `labrun plan <lab>`.
+
+use crate::error::Error;
+use crate::plan::{self, Plan};
+use crate::t;
+use crate::ui::{self, Tone};
+
+use super::{Context, exit};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The lab: a content path (networking/network-policies), a page, or a prepare-environment id.
+    pub lab: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
+    let tree = ctx.project.load(&ctx.content_locale()?)?;
+    let lab = tree.lab(&args.lab)?;
+    super::refuse_on_errors(&lab.pages)?;
+    let plan = plan::plan(&ctx.project, &lab);
+    match args.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&plan).expect("a plan serializes")
+        ),
+        Format::Text => print!("{}", text(&plan, ui::color_enabled(false))),
+    }
+    Ok(exit::OK)
+}
+
+/// The plan for people.
+pub fn text(plan: &Plan, color: bool) -> String {
+    let mut out = String::new();
+    let minutes = plan.totals.max_seconds.div_ceil(60);
+    out.push_str(&ui::paint(
+        color,
+        Tone::Bold,
+        &t!(
+            "plan-header",
+            title = plan.title.as_str(),
+            lab = if plan.lab.is_empty() {
+                ".".to_owned()
+            } else {
+                plan.lab.clone()
+            },
+            locale = plan.locale.as_str(),
+            pages = plan.totals.pages,
+            blocks = plan.totals.blocks,
+            minutes = minutes
+        ),
+    ));
+    out.push('\n');
+    for (i, page) in plan.pages.iter().enumerate() {
+        out.push_str(&format!(
+            "{:>3}. {}  {}",
+            i + 1,
+            ui::paint(color, Tone::Bold, &page.title),
+            ui::paint(color, Tone::Dim, &page.file)
+        ));
+        if page.skipped.is_some() {
+            out.push_str(&format!(
+                "  {}",
+                ui::paint(color, Tone::Warning, &t!("plan-page-notest"))
+            ));
+        }
+        out.push('\n');
+        for b in &page.blocks {
+            let mut facts = vec![t!("plan-timeout", seconds = b.timeout)];
+            if b.wait > 0 {
+                facts.push(t!("plan-wait", seconds = b.wait));
+            }
+            if let Some(h) = &b.hook {
+                facts.push(match &h.file {
+                    Some(_) => t!("plan-hook", name = h.name.as_str()),
+                    None => t!("plan-hook-missing", name = h.name.as_str()),
+                });
+            }
+            if b.expect_error {
+                facts.push(t!("plan-expect-error"));
+            }
+            if b.raw {
+                facts.push(t!("plan-raw"));
+            }
+            if b.skip {
+                facts.push(t!("plan-skip"));
+            }
+            out.push_str(&format!(
+                "     {} {}  {}\n",
+                ui::paint(color, Tone::Accent, &format!(":{}", b.line)),
+                b.language,
+                facts.join(", ")
+            ));
+            for c in &b.commands {
+                for (n, line) in c.text.lines().enumerate() {
+                    let prompt = if n == 0 { "$ " } else { "  " };
+                    out.push_str(&format!(
+                        "       {}{}\n",
+                        ui::paint(color, Tone::Dim, prompt),
+                        line
+                    ));
+                }
+            }
+        }
+    }
+    out
+}

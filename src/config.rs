@@ -1,0 +1,413 @@
+//! `labrun.yaml`: where a content project keeps its pages and how labrun
+//! treats them. Every key is optional; the defaults describe labrun's own
+//! layout (`content/<locale>/…`, `manifests/`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::msg;
+
+pub const FILE_NAME: &str = "labrun.yaml";
+
+/// How pages of the locales are laid out on disk.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layout {
+    /// `<content>/<locale>/<path>`.
+    #[default]
+    LocaleDirs,
+    /// Source pages under `<content>` (the docs dir), translations under
+    /// `<i18n>/<locale>/docusaurus-plugin-content-docs/current/<path>`.
+    Docusaurus,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Timeouts {
+    /// Seconds a block may run when it has no `timeout=`.
+    pub block: u64,
+    /// Seconds a hook may run when its block has no `hookTimeout=`.
+    pub hook: u64,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            block: 120,
+            hook: 300,
+        }
+    }
+}
+
+/// What `prepare-environment <id>` does inside a run. `{id}` in a path is
+/// replaced by the lab id; paths are relative to the project root.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct PrepareEnvironment {
+    pub setup: String,
+    pub cleanup: String,
+    /// Commands that must be on PATH before setup or cleanup runs.
+    pub requires: Vec<String>,
+}
+
+impl Default for PrepareEnvironment {
+    fn default() -> Self {
+        PrepareEnvironment {
+            setup: "manifests/modules/{id}/.workshop/setup.sh".into(),
+            cleanup: "manifests/modules/{id}/.workshop/cleanup.sh".into(),
+            requires: Vec::new(),
+        }
+    }
+}
+
+/// Settings of `labrun check`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct CheckConfig {
+    /// Directive names that pages may use.
+    pub directives: Vec<String>,
+    /// Rule ids silenced for the whole project.
+    pub disable: Vec<String>,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            directives: [
+                "yaml",
+                "required-time",
+                "tip",
+                "info",
+                "note",
+                "caution",
+                "warning",
+                "danger",
+                "important",
+                "details",
+                "tabs",
+                "tab",
+                "video",
+                "browser",
+                "kustomization",
+                "terminal",
+            ]
+            .map(String::from)
+            .to_vec(),
+            disable: Vec::new(),
+        }
+    }
+}
+
+/// Settings of `labrun render`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct RenderConfig {
+    /// Rewrites the start of a `::yaml` file path for its default title,
+    /// e.g. `manifests/` → `~/environment/eks-workshop/`.
+    pub title_prefix: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    content: Option<String>,
+    layout: Option<Layout>,
+    i18n: Option<String>,
+    locales: Option<Vec<String>>,
+    source_locale: Option<String>,
+    manifests: Option<String>,
+    #[serde(default)]
+    variables: BTreeMap<String, String>,
+    #[serde(default)]
+    timeouts: Timeouts,
+    durations: Option<String>,
+    #[serde(default)]
+    prepare_environment: PrepareEnvironment,
+    #[serde(default)]
+    check: CheckConfig,
+    #[serde(default)]
+    render: RenderConfig,
+}
+
+/// A project's configuration with every default applied. Paths are relative
+/// to [`Config::root`] unless said otherwise.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// The directory holding `labrun.yaml` (or the one labrun was started in).
+    pub root: PathBuf,
+    /// The `labrun.yaml` that was read, if any.
+    pub file: Option<PathBuf>,
+    pub layout: Layout,
+    /// `locale-dirs`: the directory holding one directory per locale.
+    /// `docusaurus`: the docs directory of the source locale.
+    pub content: PathBuf,
+    /// `docusaurus` only: the i18n directory.
+    pub i18n: PathBuf,
+    pub locales: Vec<String>,
+    pub source_locale: String,
+    pub manifests: PathBuf,
+    pub variables: BTreeMap<String, String>,
+    pub timeouts: Timeouts,
+    pub durations: PathBuf,
+    pub prepare_environment: PrepareEnvironment,
+    pub check: CheckConfig,
+    pub render: RenderConfig,
+}
+
+impl Config {
+    /// The defaults, rooted at `root` (a project without `labrun.yaml`).
+    pub fn defaults(root: &Path) -> Config {
+        Config::from_raw(root, None, empty_raw())
+    }
+
+    fn from_raw(root: &Path, file: Option<PathBuf>, raw: RawConfig) -> Config {
+        let layout = raw.layout.unwrap_or_default();
+        let default_content = match layout {
+            Layout::LocaleDirs => "content",
+            Layout::Docusaurus => "docs",
+        };
+        let locales = raw
+            .locales
+            .unwrap_or_else(|| vec!["en".into(), "ja".into()]);
+        let source_locale = raw
+            .source_locale
+            .unwrap_or_else(|| locales.first().cloned().unwrap_or_else(|| "en".into()));
+        Config {
+            root: root.to_owned(),
+            file,
+            layout,
+            content: PathBuf::from(raw.content.as_deref().unwrap_or(default_content)),
+            i18n: PathBuf::from(raw.i18n.as_deref().unwrap_or("i18n")),
+            locales,
+            source_locale,
+            manifests: PathBuf::from(raw.manifests.as_deref().unwrap_or("manifests")),
+            variables: raw.variables,
+            timeouts: raw.timeouts,
+            durations: PathBuf::from(raw.durations.as_deref().unwrap_or("test-durations.json")),
+            prepare_environment: raw.prepare_environment,
+            check: raw.check,
+            render: raw.render,
+        }
+    }
+
+    /// Reads a `labrun.yaml`.
+    pub fn load(file: &Path) -> Result<Config, Error> {
+        let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
+        let root = file
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        Config::parse(&text, file, &root)
+    }
+
+    /// Parses configuration text; `file` names it in errors.
+    pub fn parse(text: &str, file: &Path, root: &Path) -> Result<Config, Error> {
+        let raw: RawConfig = if text.trim().is_empty() {
+            empty_raw()
+        } else {
+            serde_saphyr::from_str(text).map_err(|e| {
+                let (line, col) = e
+                    .location()
+                    .map_or((1, 1), |l| (l.line() as u32, l.column() as u32));
+                Error::Config {
+                    file: file.to_owned(),
+                    line,
+                    col,
+                    detail: plain_message(&e),
+                }
+            })?
+        };
+        let config = Config::from_raw(root, Some(file.to_owned()), raw);
+        config.validate(text, file)?;
+        Ok(config)
+    }
+
+    fn validate(&self, text: &str, file: &Path) -> Result<(), Error> {
+        let line_of = |key: &str| {
+            text.lines()
+                .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+                .map_or(1, |i| i as u32 + 1)
+        };
+        let fail = |key: &str, detail: String| Error::Config {
+            file: file.to_owned(),
+            line: line_of(key),
+            col: 1,
+            detail,
+        };
+        if self.locales.is_empty() {
+            return Err(fail("locales", msg!("config-no-locales").text()));
+        }
+        if !self.locales.contains(&self.source_locale) {
+            return Err(fail(
+                "source-locale",
+                msg!(
+                    "config-source-locale-unknown",
+                    locale = self.source_locale.as_str(),
+                    locales = self.locales.join(", ")
+                )
+                .text(),
+            ));
+        }
+        for name in self.variables.keys() {
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(fail(
+                    "variables",
+                    msg!("config-bad-variable", name = name.as_str()).text(),
+                ));
+            }
+        }
+        for (key, path) in [
+            ("content", &self.content),
+            ("manifests", &self.manifests),
+            ("i18n", &self.i18n),
+            ("durations", &self.durations),
+        ] {
+            if path.is_absolute()
+                || path
+                    .components()
+                    .any(|c| c == std::path::Component::ParentDir)
+            {
+                return Err(fail(
+                    key,
+                    msg!(
+                        "config-path-escapes",
+                        key = key,
+                        path = path.display().to_string()
+                    )
+                    .text(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Finds `labrun.yaml` in `start` or its ancestors; without one, the
+    /// defaults rooted at `start`.
+    pub fn discover(start: &Path) -> Result<Config, Error> {
+        let mut dir = Some(start);
+        while let Some(d) = dir {
+            let candidate = d.join(FILE_NAME);
+            if candidate.is_file() {
+                return Config::load(&candidate);
+            }
+            dir = d.parent();
+        }
+        Ok(Config::defaults(start))
+    }
+
+    /// The directory holding a locale's pages.
+    pub fn locale_root(&self, locale: &str) -> PathBuf {
+        match self.layout {
+            Layout::LocaleDirs => self.root.join(&self.content).join(locale),
+            Layout::Docusaurus if locale == self.source_locale => self.root.join(&self.content),
+            Layout::Docusaurus => self
+                .root
+                .join(&self.i18n)
+                .join(locale)
+                .join("docusaurus-plugin-content-docs")
+                .join("current"),
+        }
+    }
+
+    /// The durations file, absolute.
+    pub fn durations_file(&self) -> PathBuf {
+        self.root.join(&self.durations)
+    }
+}
+
+fn empty_raw() -> RawConfig {
+    serde_saphyr::from_str("{}").expect("an empty mapping is a valid configuration")
+}
+
+/// serde-saphyr's message without its own snippet and position prefix: our
+/// error already names the file, line and column.
+fn plain_message(e: &serde_saphyr::Error) -> String {
+    let text = e.without_snippet().to_string();
+    let text = text.lines().next().unwrap_or("").trim();
+    let text = text.strip_prefix("error: ").unwrap_or(text);
+    match text.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
+        Some((_, rest)) => rest.to_owned(),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Error> {
+        Config::parse(text, Path::new("/p/labrun.yaml"), Path::new("/p"))
+    }
+
+    fn config_error(text: &str) -> (u32, String) {
+        match parse(text) {
+            Err(Error::Config { line, detail, .. }) => (line, detail),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_match_our_layout() {
+        let c = parse("").unwrap();
+        assert_eq!(c.layout, Layout::LocaleDirs);
+        assert_eq!(c.locale_root("ja"), PathBuf::from("/p/content/ja"));
+        assert_eq!(
+            (c.source_locale.as_str(), c.timeouts.block, c.timeouts.hook),
+            ("en", 120, 300)
+        );
+        assert_eq!(c.manifests, PathBuf::from("manifests"));
+    }
+
+    #[test]
+    fn docusaurus_layout() {
+        let c = parse(
+            "layout: docusaurus\ncontent: website/docs\ni18n: website/i18n\nlocales: [en, ja]\n",
+        )
+        .unwrap();
+        assert_eq!(c.locale_root("en"), PathBuf::from("/p/website/docs"));
+        assert_eq!(
+            c.locale_root("ja"),
+            PathBuf::from("/p/website/i18n/ja/docusaurus-plugin-content-docs/current")
+        );
+    }
+
+    #[test]
+    fn every_key_parses() {
+        let c = parse(
+            "content: docs\nlayout: locale-dirs\nlocales: [en, ja, ko]\nsource-locale: en\nmanifests: m\nvariables:\n  REF: main\ntimeouts:\n  block: 60\n  hook: 30\ndurations: d.json\nprepare-environment:\n  setup: s/{id}.sh\n  cleanup: c/{id}.sh\n  requires: [kubectl]\ncheck:\n  directives: [yaml]\n  disable: [links/broken]\nrender:\n  title-prefix:\n    manifests/: ~/environment/\n",
+        )
+        .unwrap();
+        assert_eq!(c.variables["REF"], "main");
+        assert_eq!((c.timeouts.block, c.timeouts.hook), (60, 30));
+        assert_eq!(c.prepare_environment.requires, ["kubectl"]);
+        assert_eq!(c.check.disable, ["links/broken"]);
+        assert_eq!(c.render.title_prefix["manifests/"], "~/environment/");
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_name_their_line() {
+        let (line, detail) = config_error("content: c\n\ncontnet: x\n");
+        assert_eq!(line, 3);
+        assert!(detail.contains("contnet"), "{detail}");
+        assert_eq!(config_error("timeouts:\n  block: soon\n").0, 2);
+        assert_eq!(config_error("layout: hugo\n").0, 1);
+        assert_eq!(config_error("locales: [en]\nsource-locale: ja\n").0, 2);
+        assert_eq!(config_error("manifests: ../elsewhere\n").0, 1);
+        assert_eq!(config_error("variables:\n  bad-name: x\n").0, 1);
+    }
+
+    #[test]
+    fn discovery_walks_up() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), "manifests: yaml\n").unwrap();
+        let deep = dir.path().join("a/b");
+        std::fs::create_dir_all(&deep).unwrap();
+        let c = Config::discover(&deep).unwrap();
+        assert_eq!(c.root, dir.path());
+        assert_eq!(c.manifests, PathBuf::from("yaml"));
+        let none = tempfile::tempdir().unwrap();
+        assert_eq!(Config::discover(none.path()).unwrap().file, None);
+    }
+}

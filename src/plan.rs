@@ -1,0 +1,151 @@
+//! `labrun plan`: the ordered pages and runnable blocks of a lab, with
+//! nothing executed. The JSON form is a stable interface (schema
+//! `labrun.plan/v1`, documented in the README) that later jobs and CI read.
+
+use serde::Serialize;
+
+use crate::content::Project;
+use crate::model::{Block, Lab, Page};
+
+pub const SCHEMA: &str = "labrun.plan/v1";
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Plan {
+    pub schema: &'static str,
+    pub lab: String,
+    pub locale: String,
+    pub title: String,
+    pub pages: Vec<PlanPage>,
+    pub totals: Totals,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Totals {
+    pub pages: usize,
+    /// Blocks that a run executes (not skipped).
+    pub blocks: usize,
+    pub commands: usize,
+    /// Upper bound of a run in seconds: every block's timeout plus its wait.
+    pub max_seconds: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanPage {
+    /// Path within the locale (`getting-started/index.md`).
+    pub path: String,
+    /// The file, relative to the project root.
+    pub file: String,
+    pub title: String,
+    pub position: Option<i64>,
+    /// Why the page does not run (`notest`), if it does not.
+    pub skipped: Option<&'static str>,
+    pub blocks: Vec<PlanBlock>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanBlock {
+    pub line: u32,
+    pub end_line: u32,
+    pub language: String,
+    /// Container directives around the block, outermost first.
+    pub containers: Vec<String>,
+    /// `test=false`.
+    pub skip: bool,
+    /// Effective timeout in seconds (annotation, else the project default).
+    pub timeout: u64,
+    pub wait: u64,
+    pub expect_error: bool,
+    pub raw: bool,
+    pub hook: Option<PlanHook>,
+    pub commands: Vec<PlanCommand>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanHook {
+    pub name: String,
+    /// The script, relative to the project root; `null` when missing.
+    pub file: Option<String>,
+    pub timeout: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanCommand {
+    pub line: u32,
+    pub text: String,
+    /// Sample output shown after the command in the page.
+    pub output: Vec<String>,
+}
+
+/// Builds the plan of a lab.
+pub fn plan(project: &Project, lab: &Lab) -> Plan {
+    let mut totals = Totals::default();
+    let pages = lab
+        .pages
+        .iter()
+        .map(|page| {
+            let blocks: Vec<PlanBlock> = page
+                .blocks
+                .iter()
+                .filter(|b| b.is_runnable())
+                .map(|b| plan_block(project, page, b))
+                .collect();
+            totals.pages += 1;
+            if !page.notest {
+                for b in blocks.iter().filter(|b| !b.skip) {
+                    totals.blocks += 1;
+                    totals.commands += b.commands.len();
+                    totals.max_seconds +=
+                        b.timeout + b.wait + b.hook.as_ref().map_or(0, |h| 2 * h.timeout);
+                }
+            }
+            PlanPage {
+                path: page.rel.clone(),
+                file: project.display_path(&page.file),
+                title: page.title.clone(),
+                position: page.position(),
+                skipped: page.notest.then_some("notest"),
+                blocks,
+            }
+        })
+        .collect();
+    Plan {
+        schema: SCHEMA,
+        lab: lab.id.clone(),
+        locale: lab.locale.clone(),
+        title: lab.title.clone(),
+        pages,
+        totals,
+    }
+}
+
+fn plan_block(project: &Project, page: &Page, b: &Block) -> PlanBlock {
+    let t = &project.config.timeouts;
+    let a = &b.annotations;
+    PlanBlock {
+        line: b.line,
+        end_line: b.end_line,
+        language: b.lang.clone(),
+        containers: b.containers.clone(),
+        skip: !a.test,
+        timeout: a.timeout.unwrap_or(t.block),
+        wait: a.wait.unwrap_or(0),
+        expect_error: a.expect_error,
+        raw: a.raw,
+        hook: a.hook.as_ref().map(|name| PlanHook {
+            name: name.clone(),
+            file: project
+                .hook_path(page, name)
+                .map(|p| project.display_path(&p)),
+            timeout: a.hook_timeout.unwrap_or(t.hook),
+        }),
+        commands: b
+            .commands
+            .iter()
+            .map(|c| PlanCommand {
+                line: c.line,
+                text: c.text.clone(),
+                output: c.output.clone(),
+            })
+            .collect(),
+    }
+}
