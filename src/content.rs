@@ -211,6 +211,14 @@ pub fn load_tree(locale: &str, root: &Path) -> Result<Tree, Error> {
     })
 }
 
+enum Entry {
+    Page(usize),
+    Dir(String),
+}
+
+/// Each directory's pages and subdirectories with their sort keys.
+type Children = BTreeMap<String, Vec<(Option<i64>, String, Entry)>>;
+
 /// Sorts pages into site order and describes each directory.
 fn site_order(pages: Vec<Page>, notest_dirs: &BTreeSet<String>) -> (Vec<Page>, Vec<Dir>) {
     // Every directory that holds pages, and its ancestors.
@@ -250,11 +258,7 @@ fn site_order(pages: Vec<Page>, notest_dirs: &BTreeSet<String>) -> (Vec<Page>, V
     let dir_pos: HashMap<&str, Option<i64>> =
         dirs.iter().map(|d| (d.rel.as_str(), d.position)).collect();
 
-    enum Entry {
-        Page(usize),
-        Dir(String),
-    }
-    let mut children: BTreeMap<String, Vec<(Option<i64>, String, Entry)>> = BTreeMap::new();
+    let mut children: Children = BTreeMap::new();
     for (i, p) in pages.iter().enumerate() {
         if !p.is_index {
             let name = p.rel.rsplit('/').next().unwrap_or(&p.rel).to_owned();
@@ -342,7 +346,7 @@ impl Tree {
             } else if let Some(p) = self
                 .pages
                 .iter()
-                .find(|p| environment_ids(p).iter().any(|id| *id == key))
+                .find(|p| environment_ids(p).contains(&key))
             {
                 (p.dir().to_owned(), under(p.dir()))
             } else {

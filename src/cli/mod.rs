@@ -159,13 +159,12 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
             Tone::Warning
         };
         eprintln!(
-            "{}:{}:{}: {}: {} {}",
+            "{}:{}:{}: {}: {}",
             d.file.display(),
             d.line,
             d.col,
             ui::paint(color, tone, &format!("{}[{}]", d.severity.label(), d.rule)),
-            d.message,
-            ""
+            d.message
         );
     }
 }
