@@ -284,7 +284,7 @@ fn site_order(pages: Vec<Page>, notest_dirs: &BTreeSet<String>) -> (Vec<Page>, V
     fn visit(
         dir: &str,
         index_of: &HashMap<&str, usize>,
-        children: &BTreeMap<String, Vec<(Option<i64>, String, Entry)>>,
+        children: &Children,
         order: &mut Vec<usize>,
     ) {
         if let Some(&i) = index_of.get(dir) {
