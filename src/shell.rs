@@ -190,6 +190,46 @@ pub fn strip_comments(text: &str) -> String {
         .join("\n")
 }
 
+/// A whole script (one extracted command with its heredoc bodies, or a
+/// `raw=true` block) with its comments removed: shell text goes through
+/// [`strip_comments`], heredoc bodies are data and stay as written (only a
+/// trailing `\r` and trailing blanks are dropped). [`strip_comments`] alone
+/// would read a body line such as `it's # not shell` as shell text.
+pub fn strip_script_comments(text: &str) -> String {
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let mut segment = lines[i].to_owned();
+        i += 1;
+        let mut lexed = scan(&segment);
+        while lexed.ending.continues() && i < lines.len() {
+            segment.push('\n');
+            segment.push_str(lines[i]);
+            i += 1;
+            lexed = scan(&segment);
+        }
+        let code = strip_comments(&segment);
+        if !code.is_empty() {
+            out.push(code);
+        }
+        for heredoc in &lexed.heredocs {
+            while i < lines.len() {
+                let body = lines[i];
+                i += 1;
+                out.push(body.trim_end().to_owned());
+                if heredoc.is_end(body) {
+                    break;
+                }
+            }
+        }
+    }
+    out.join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,5 +302,28 @@ mod tests {
         };
         assert!(!h.is_end("\tEOF"));
         assert!(!h.is_end("EOF "));
+    }
+
+    #[test]
+    fn script_comments_spare_heredoc_bodies() {
+        let script = "cat <<'EOF' > a.yaml # write it\n# it's data\nkey: v # kept\nEOF\n# next\nls -l  # list";
+        assert_eq!(
+            strip_script_comments(script),
+            "cat <<'EOF' > a.yaml\n# it's data\nkey: v # kept\nEOF\nls -l"
+        );
+        // A translated comment changes nothing; a changed quoted `#` does.
+        assert_eq!(
+            strip_script_comments("echo \"a # b\" # note"),
+            strip_script_comments("echo \"a # b\" # メモ")
+        );
+        assert_ne!(
+            strip_script_comments("echo \"a # b\""),
+            strip_script_comments("echo \"a # c\"")
+        );
+        assert_eq!(strip_script_comments("# only a comment"), "");
+        assert_eq!(
+            strip_script_comments("kubectl get pods \\\r\n  -n ui # ns\r\n"),
+            "kubectl get pods \\\n  -n ui"
+        );
     }
 }
