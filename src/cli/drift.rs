@@ -517,10 +517,8 @@ impl Report<'_> {
                 r.push(percent(c.translated_percent()));
                 r
             };
-            let mut rows: Vec<Vec<String>> = labs
-                .iter()
-                .map(|l| row(l.lab.clone(), &l.counts))
-                .collect();
+            let mut rows: Vec<Vec<String>> =
+                labs.iter().map(|l| row(l.lab.clone(), &l.counts)).collect();
             if labs.len() > 1 {
                 rows.push(row(t!("drift-row-total"), &total));
             }
@@ -866,12 +864,19 @@ fn exec_explain(ctx: &Context, arg: &str, format: Format) -> Result<u8, Error> {
     let src_name = ctx.project.display_path(&pair.source_file);
     let tr_name = ctx.project.display_path(&pair.translation_file);
     if !pair.translation_file.is_file() {
-        return Err(Error::Usage(msg!("drift-no-translation", file = tr_name.as_str())));
+        return Err(Error::Usage(msg!(
+            "drift-no-translation",
+            file = tr_name.as_str()
+        )));
     }
     if !pair.source_file.is_file() {
         eprintln!(
             "{}",
-            t!("drift-explain-orphan", translation = tr_name.as_str(), source = src_name.as_str())
+            t!(
+                "drift-explain-orphan",
+                translation = tr_name.as_str(),
+                source = src_name.as_str()
+            )
         );
         return Ok(exit::FAILED);
     }
@@ -943,7 +948,11 @@ fn exec_explain(ctx: &Context, arg: &str, format: Format) -> Result<u8, Error> {
             ui::paint(
                 color,
                 Tone::Good,
-                &t!("drift-explain-current", file = tr_name.as_str(), source = src_name.as_str())
+                &t!(
+                    "drift-explain-current",
+                    file = tr_name.as_str(),
+                    source = src_name.as_str()
+                )
             )
         ),
         Some(explain::HistoryMatch {
@@ -1028,8 +1037,11 @@ fn exec_stamp(ctx: &Context, args: &StampArgs) -> Result<u8, Error> {
             code = code.max(exit::FAILED);
             continue;
         }
-        let (src_bytes, src_page) =
-            read_page(&pair.source_file, &pair.rel, &ctx.project.config.source_locale)?;
+        let (src_bytes, src_page) = read_page(
+            &pair.source_file,
+            &pair.rel,
+            &ctx.project.config.source_locale,
+        )?;
         let (bytes, page) = read_page(&pair.translation_file, &pair.rel, &pair.locale)?;
         let hash = drift::md5_hex(&src_bytes);
         let differences = drift::compare(&src_page, &page);
@@ -1063,7 +1075,13 @@ fn exec_stamp(ctx: &Context, args: &StampArgs) -> Result<u8, Error> {
                 continue;
             }
         };
-        if !stamp::verify(&pair.translation_file, &pair.rel, &pair.locale, &stamped, &hash) {
+        if !stamp::verify(
+            &pair.translation_file,
+            &pair.rel,
+            &pair.locale,
+            &stamped,
+            &hash,
+        ) {
             refuse(msg!("drift-stamp-verify-failed", file = tr_name.as_str()));
             code = code.max(exit::FAILED);
             continue;

@@ -116,7 +116,11 @@ fn pair_region(
     }
     let s = |i: usize, j: usize| {
         let v = sim(a.start + i, b.start + j);
-        if v >= PAIR_THRESHOLD { v } else { f64::NEG_INFINITY }
+        if v >= PAIR_THRESHOLD {
+            v
+        } else {
+            f64::NEG_INFINITY
+        }
     };
     // score[i][j]: best total for a[i..] and b[j..].
     let w = m + 1;
@@ -268,6 +272,8 @@ pub fn compare(source: &Page, translation: &Page) -> Vec<Difference> {
     compare_blocks(source, translation, &mut diffs);
     compare_directives(source, translation, &mut diffs);
     compare_ordering(source, translation, &mut diffs);
+    // Top to bottom, as a translator reads the page.
+    diffs.sort_by_key(|d| (d.source_line, d.translation_line));
     diffs
 }
 
@@ -506,7 +512,8 @@ fn compare_directives(source: &Page, translation: &Page, diffs: &mut Vec<Differe
     }
     let ka: Vec<DirectiveKey> = a.iter().map(key).collect();
     let kb: Vec<DirectiveKey> = b.iter().map(key).collect();
-    let attr_set = |d: &Directive| -> HashSet<(String, String)> { d.attrs.iter().cloned().collect() };
+    let attr_set =
+        |d: &Directive| -> HashSet<(String, String)> { d.attrs.iter().cloned().collect() };
     let sa: Vec<_> = a.iter().map(attr_set).collect();
     let sb: Vec<_> = b.iter().map(attr_set).collect();
     let sim = |i: usize, j: usize| {
@@ -543,7 +550,10 @@ fn compare_directives(source: &Page, translation: &Page, diffs: &mut Vec<Differe
                     kind: DiffKind::DirectiveOnlyInSource,
                     source_line: a[i].pos.line,
                     translation_line: last_b,
-                    message: msg!("drift-directive-only-source", directive = directive_label(&a[i])),
+                    message: msg!(
+                        "drift-directive-only-source",
+                        directive = directive_label(&a[i])
+                    ),
                 });
                 last_a = a[i].pos.line;
             }
@@ -667,7 +677,12 @@ mod tests {
         let ja = SRC.replace("\"a # b\"", "\"a # c\"");
         assert_eq!(kinds(SRC, &ja), [(DiffKind::CommandChanged, 11, 11)]);
         let d = &compare(&page(SRC), &page(&ja))[0];
-        assert!(d.message.args.iter().any(|(_, v)| *v == "echo \"a # c\"".into()));
+        assert!(
+            d.message
+                .args
+                .iter()
+                .any(|(_, v)| *v == "echo \"a # c\"".into())
+        );
     }
 
     #[test]

@@ -129,7 +129,8 @@ pub fn history(file: &Path) -> Result<(PathBuf, Vec<Revision>), GitError> {
         let mut lines = record.lines();
         let header = lines.next().unwrap_or("");
         let mut f = header.split('\u{1f}');
-        let (Some(commit), Some(short), Some(date), subject) = (f.next(), f.next(), f.next(), f.next())
+        let (Some(commit), Some(short), Some(date), subject) =
+            (f.next(), f.next(), f.next(), f.next())
         else {
             continue;
         };
@@ -244,10 +245,7 @@ mod tests {
     fn batch_output_is_split_by_size() {
         let out = b"abc blob 3\nx\ny\nmissing-ref missing\ndef blob 0\n\n";
         let objs = parse_batch(out);
-        assert_eq!(
-            objs,
-            vec![Some(b"x\ny".to_vec()), None, Some(Vec::new())]
-        );
+        assert_eq!(objs, vec![Some(b"x\ny".to_vec()), None, Some(Vec::new())]);
     }
 
     #[test]

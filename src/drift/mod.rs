@@ -416,7 +416,11 @@ mod tests {
     fn statuses_from_the_recorded_hash() {
         let h = "9e107d9d372bb6826bd81d3542a419d6";
         assert_eq!(hash_status(None, h), Status::Unstamped);
-        for field in ["tmdTranslationSourceHash", "kiteTranslationSourceHash", "wsmSourceHash"] {
+        for field in [
+            "tmdTranslationSourceHash",
+            "kiteTranslationSourceHash",
+            "wsmSourceHash",
+        ] {
             assert_eq!(hash_status(Some(&recorded(field, h)), h), Status::Current);
             assert_eq!(
                 hash_status(Some(&recorded(field, "0".repeat(32).as_str())), h),
@@ -451,14 +455,22 @@ mod tests {
         };
         let en = "---\ntitle: A\n---\n\n```bash\n$ kubectl apply -f policy.yaml\n```\n";
         w("en/lab/a.md", en);
-        w("en/lab/new-name.md", "```bash\n$ kubectl delete pod x\n```\n");
+        w(
+            "en/lab/new-name.md",
+            "```bash\n$ kubectl delete pod x\n```\n",
+        );
         w("en/lab/untranslated.md", "# U\n");
         let hash = md5_hex(en.as_bytes());
         w(
             "ja/lab/a.md",
-            &format!("---\ntitle: ア\ntmdTranslationSourceHash: \"{hash}\"\n---\n\n```bash\n$ kubectl apply -f policy.yaml\n```\n"),
+            &format!(
+                "---\ntitle: ア\ntmdTranslationSourceHash: \"{hash}\"\n---\n\n```bash\n$ kubectl apply -f policy.yaml\n```\n"
+            ),
         );
-        w("ja/lab/old-name.md", "```bash\n$ kubectl delete pod x\n```\n");
+        w(
+            "ja/lab/old-name.md",
+            "```bash\n$ kubectl delete pod x\n```\n",
+        );
         let src = load_tree("en", &dir.path().join("en")).unwrap();
         let tgt = load_tree("ja", &dir.path().join("ja")).unwrap();
         let pages = drift(&src, &tgt, &Scope::All).unwrap();
