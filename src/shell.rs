@@ -326,4 +326,45 @@ mod tests {
             "kubectl get pods \\\n  -n ui"
         );
     }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// A shell word: plain, single- or double-quoted (quotes may hold `#`).
+        fn word() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[a-z0-9./=-]{1,8}",
+                "[a-z #]{0,8}".prop_map(|w| format!("'{w}'")),
+                "[a-z #]{0,8}".prop_map(|w| format!("\"{w}\"")),
+            ]
+        }
+
+        fn command() -> impl Strategy<Value = String> {
+            prop::collection::vec(word(), 1..6).prop_map(|w| w.join(" "))
+        }
+
+        proptest! {
+            #[test]
+            fn trailing_comments_never_change_a_command(
+                cmd in command(),
+                comment in "[^\n\r]{0,20}",
+            ) {
+                prop_assert_eq!(
+                    strip_script_comments(&format!("{cmd} # {comment}")),
+                    strip_script_comments(&cmd)
+                );
+                prop_assert_eq!(
+                    strip_script_comments(&format!("# {comment}\n{cmd}")),
+                    strip_script_comments(&cmd)
+                );
+            }
+
+            #[test]
+            fn quoted_text_is_never_a_comment(a in "[a-z ]{0,6}", b in "[a-z ]{0,6}") {
+                let x = strip_script_comments(&format!("echo \"{a}#{b}\""));
+                prop_assert_eq!(x, format!("echo \"{a}#{b}\""));
+            }
+        }
+    }
 }

@@ -363,3 +363,56 @@ fn bundled_content_has_no_drift() {
     assert!(bad.is_empty(), "{bad:#?}");
     assert_eq!(code(&out), 0);
 }
+
+#[test]
+fn several_translations_each_get_a_report() {
+    let dir = scratch("locale-dirs");
+    fs_write(
+        &dir.path().join("labrun.yaml"),
+        "locales: [en, ja, ko]\nsource-locale: en\n",
+    );
+    let en = std::fs::read(dir.path().join("content/en/other/index.md")).unwrap();
+    fs_write(
+        &dir.path().join("content/ko/other/index.md"),
+        &format!(
+            "---\ntitle: 기타\nsidebar_position: 2\ntmdTranslationSourceHash: {}\n---\n\n다른 문서 시스템의 페이지입니다.\n",
+            md5_hex(&en)
+        ),
+    );
+    let out = labrun(dir.path(), &["drift", "--format", "json", "other"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["locales"], serde_json::json!(["ja", "ko"]));
+    let ko: Vec<&Value> = json["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["locale"] == "ko")
+        .collect();
+    assert_eq!(ko.len(), 2);
+    assert!(
+        ko.iter()
+            .any(|p| p["path"] == "other/index.md" && p["status"] == "current")
+    );
+    assert!(
+        ko.iter()
+            .any(|p| p["path"] == "other/msdocs.md" && p["status"] == "missing")
+    );
+    // --lang picks one translation.
+    let out = labrun(dir.path(), &["--lang", "ko", "drift", "other"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert!(stdout(&out).contains("en → ko"));
+    assert!(!stdout(&out).contains("en → ja"));
+    // A page named by its source path is ambiguous without --lang.
+    let out = labrun(dir.path(), &["drift", "stamp", "lab/stale.md"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("choose the translation with --lang (ja, ko)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+fn fs_write(path: &std::path::Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}

@@ -335,4 +335,70 @@ mod tests {
         );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// Whatever else the page holds, stamping replaces or inserts
+            /// exactly one line and keeps every other byte.
+            #[test]
+            fn exactly_one_line_changes(
+                before in prop::collection::vec("[a-z]{1,6}: [a-z0-9 ]{0,10}", 0..4),
+                after in prop::collection::vec("[a-z]{1,6}: [a-z0-9 ]{0,10}", 0..4),
+                field in prop::option::of(prop_oneof![
+                    Just("tmdTranslationSourceHash"),
+                    Just("kiteTranslationSourceHash"),
+                    Just("wsmSourceHash"),
+                ]),
+                quote in prop_oneof![Just(""), Just("\""), Just("'")],
+                crlf in any::<bool>(),
+                body in "[a-zA-Z#$ `\n-]{0,80}",
+            ) {
+                let eol = if crlf { "\r\n" } else { "\n" };
+                // Distinct keys, so the front matter stays valid YAML.
+                let mut lines: Vec<String> = vec!["---".into()];
+                let mut seen = std::collections::HashSet::new();
+                for l in before.iter() {
+                    if seen.insert(l.split(':').next().unwrap().to_owned()) {
+                        lines.push(l.trim_end().to_owned());
+                    }
+                }
+                if let Some(f) = field {
+                    lines.push(format!("{f}: {quote}d41d8cd98f00b204e9800998ecf8427e{quote}"));
+                }
+                for l in after.iter() {
+                    if seen.insert(l.split(':').next().unwrap().to_owned()) {
+                        lines.push(l.trim_end().to_owned());
+                    }
+                }
+                lines.push("---".into());
+                let text = format!("{}{eol}{}", lines.join(eol), body.replace('\n', eol));
+                let page = markdown::parse_page(Path::new("p.md"), "p.md", "ja", text.as_bytes());
+                prop_assume!(page.diagnostics.iter().all(|d| !d.rule.starts_with("front-matter/")));
+                let out = stamp_bytes(text.as_bytes(), &page, H).unwrap();
+                let old: Vec<&[u8]> = text.as_bytes().split_inclusive(|&b| b == b'\n').collect();
+                let new: Vec<&[u8]> = out.split_inclusive(|&b| b == b'\n').collect();
+                match field {
+                    Some(_) => {
+                        prop_assert_eq!(old.len(), new.len());
+                        let changed: Vec<usize> = (0..old.len()).filter(|&i| old[i] != new[i]).collect();
+                        prop_assert_eq!(changed.len(), 1);
+                        let line = String::from_utf8_lossy(new[changed[0]]).into_owned();
+                        prop_assert!(line.contains(&format!("{quote}{H}{quote}{eol}")), "{}", line);
+                    }
+                    None => {
+                        prop_assert_eq!(old.len() + 1, new.len());
+                        let at = (0..old.len()).find(|&i| old[i] != new[i]).unwrap();
+                        let want = format!("{DEFAULT_FIELD}: {H}{eol}");
+                        prop_assert_eq!(new[at], want.as_bytes());
+                        prop_assert_eq!(&new[at + 1..], &old[at..]);
+                        prop_assert_eq!(&new[..at], &old[..at]);
+                    }
+                }
+                prop_assert!(verify(Path::new("p.md"), "p.md", "ja", &out, H));
+            }
+        }
+    }
 }
