@@ -11,6 +11,7 @@ pub mod content;
 pub mod diag;
 pub mod error;
 pub mod i18n;
+pub mod manifest;
 pub mod markdown;
 pub mod model;
 pub mod plan;
