@@ -15,6 +15,7 @@ pub mod manifest;
 pub mod markdown;
 pub mod model;
 pub mod plan;
+pub mod render;
 pub mod shell;
 pub mod ui;
 pub mod yaml;

@@ -2,6 +2,8 @@
 //! Each subcommand lives in its own file and calls into the library.
 
 mod plan;
+mod render;
+mod time;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -48,6 +50,10 @@ pub struct Cli {
 pub enum Command {
     /// Show the ordered pages and runnable blocks of a lab, executing nothing.
     Plan(plan::Args),
+    /// Show pages as a reader sees them, in the terminal or as a static HTML site.
+    Render(render::Args),
+    /// Show how a lab's required time is computed.
+    Time(time::Args),
 }
 
 /// What every subcommand gets: the project and the language choices.
@@ -220,6 +226,8 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         };
         match &cli.command {
             Command::Plan(a) => plan::exec(&ctx, a),
+            Command::Render(a) => render::exec(&ctx, a),
+            Command::Time(a) => time::exec(&ctx, a),
         }
     })();
     match result {
