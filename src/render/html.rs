@@ -58,8 +58,11 @@ impl Templates {
     }
 
     fn render(&self, name: &str, ctx: &Context) -> String {
+        let mut ctx = ctx.clone();
+        // Line breaks between the lines of code listings.
+        ctx.insert("nl", "\n");
         self.tera
-            .render(name, ctx)
+            .render(name, &ctx)
             .unwrap_or_else(|e| panic!("template {name}: {e:?}"))
     }
 }

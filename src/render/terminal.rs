@@ -680,8 +680,13 @@ mod tests {
         let text = format!("{}1 つのドキュメントにしています。\n", "あ".repeat(15));
         let out = draw(&text, false);
         let lines: Vec<&str> = out.lines().skip_while(|l| !l.contains('あ')).collect();
-        // The line is filled to the width instead of breaking at the space.
-        assert_eq!(display_width(lines[0]), 40, "{out}");
+        // The line is filled up to the width instead of breaking at the
+        // space; "キュ" stays together, so 38 columns.
+        assert_eq!(display_width(lines[0]), 38, "{out}");
+        assert!(lines[1].starts_with("キュ"), "{out}");
+        for l in &lines {
+            assert!(!l.starts_with(no_break_before), "{out}");
+        }
         assert!(!lines[1].starts_with('。'), "{out}");
         let words: Vec<&str> = cjk_words("ab cd 日本語。テスト").map(|w| w.word).collect();
         assert_eq!(words, ["ab", "cd", "日", "本", "語。", "テ", "ス", "ト"]);
