@@ -38,11 +38,12 @@ render-time-label = Estimated time required: { $minutes ->
         [one] one minute
        *[other] { $minutes } minutes
     }
-render-time-detail = reading { $reading } min + execution { $execution } min ({ $source ->
-        [recorded] recorded
-        [estimated] estimated
-       *[upper-bound] upper bound
-    }) × { $factor } = { $exact } min
+render-time-formula = (reading { $reading } min + execution { $execution } min) × { $factor } = { $exact } min
+render-time-detail = { $formula }; { $source ->
+        [recorded] execution time as recorded
+        [estimated] execution time as estimated by the page
+       *[upper-bound] execution time is an upper bound
+    }
 render-time-upper-bound-note = Upper bound: no recorded or estimated execution time, so every timeout and wait of the lab is counted in full.
 
 ## HTML site
@@ -72,7 +73,7 @@ time-source-estimated = estimated by estimatedLabExecutionTimeMinutes
 time-source-upper-bound = upper bound from the timeouts and waits
 time-factor = factor
 time-total = total
-time-total-value = { $detail }, rounded up to { $minutes } min
+time-total-value = { $formula }, rounded up to { $minutes } min
 time-bad-estimate = { $file }:{ $line }: `estimatedLabExecutionTimeMinutes="{ $value }"` must be a number of minutes
 time-durations-invalid = { $file }:{ $line }: the durations file cannot be used: { $detail }
 time-durations-no-pages = it has no `pages` object

@@ -32,11 +32,12 @@ render-yaml-zoomed = { $start }–{ $end } 行目
 render-time-bad-estimate = `estimatedLabExecutionTimeMinutes="{ $value }"` には分数を数値で指定してください
 render-time-no-lab = { $page } を含むラボがありません
 render-time-label = 所要時間の目安: { $minutes } 分
-render-time-detail = 読む時間 { $reading } 分 + 実行時間 { $execution } 分（{ $source ->
-        [recorded] 実測
+render-time-formula = (読む時間 { $reading } 分 + 実行時間 { $execution } 分) × { $factor } = { $exact } 分
+render-time-detail = { $formula }。実行時間は{ $source ->
+        [recorded] 実測値
         [estimated] 見積もり
-       *[upper-bound] 上限
-    }）× { $factor } = { $exact } 分
+       *[upper-bound] 上限値
+    }です
 render-time-upper-bound-note = 上限値です: 実測値も見積もりもないため、ラボのタイムアウトと待ち時間をすべて足しています。
 
 ## HTML サイト
@@ -66,7 +67,7 @@ time-source-estimated = estimatedLabExecutionTimeMinutes による見積もり
 time-source-upper-bound = タイムアウトと待ち時間から求めた上限
 time-factor = 係数
 time-total = 合計
-time-total-value = { $detail }、5 分単位に切り上げて { $minutes } 分
+time-total-value = { $formula }、5 分単位に切り上げて { $minutes } 分
 time-bad-estimate = { $file }:{ $line }: `estimatedLabExecutionTimeMinutes="{ $value }"` には分数を数値で指定してください
 time-durations-invalid = { $file }:{ $line }: 実行時間の記録ファイルを使えません: { $detail }
 time-durations-no-pages = `pages` オブジェクトがありません

@@ -68,10 +68,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let lab = trees[0].lab(&args.target)?;
     let mut labs: Vec<Lab> = vec![lab];
     for tree in &trees[1..] {
-        if let Ok(l) = tree
-            .lab(&args.target)
-            .or_else(|_| tree.lab(&labs[0].id))
-        {
+        if let Ok(l) = tree.lab(&args.target).or_else(|_| tree.lab(&labs[0].id)) {
             labs.push(l);
         }
     }

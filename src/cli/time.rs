@@ -5,7 +5,7 @@ use textwrap::core::display_width;
 use crate::error::Error;
 use crate::msg;
 use crate::render::time::{self, Durations, Execution, RequiredTime};
-use crate::render::{fmt_minutes, time_detail};
+use crate::render::{fmt_minutes, time_formula};
 use crate::t;
 use crate::ui::{self, Tone};
 
@@ -92,15 +92,21 @@ pub fn text(rt: &RequiredTime, title: &str, color: bool) -> String {
                 p.words.to_string(),
                 p.cjk_chars.to_string(),
                 t!("time-minutes", minutes = fmt_minutes(p.reading_minutes)),
-                p.recorded_seconds
-                    .map_or_else(|| "—".to_owned(), |s| t!("time-seconds", seconds = format!("{s:.0}"))),
+                p.recorded_seconds.map_or_else(
+                    || "—".to_owned(),
+                    |s| t!("time-seconds", seconds = format!("{s:.0}")),
+                ),
             ]
         })
         .collect();
     rows.push([
         t!("time-row-total"),
         rt.pages.iter().map(|p| p.words).sum::<usize>().to_string(),
-        rt.pages.iter().map(|p| p.cjk_chars).sum::<usize>().to_string(),
+        rt.pages
+            .iter()
+            .map(|p| p.cjk_chars)
+            .sum::<usize>()
+            .to_string(),
         t!("time-minutes", minutes = fmt_minutes(rt.reading_minutes)),
         String::new(),
     ]);
@@ -144,7 +150,10 @@ pub fn text(rt: &RequiredTime, title: &str, color: bool) -> String {
     let facts = [
         (
             t!("time-reading"),
-            t!("time-reading-rule", minutes = fmt_minutes(rt.reading_minutes)),
+            t!(
+                "time-reading-rule",
+                minutes = fmt_minutes(rt.reading_minutes)
+            ),
         ),
         (
             t!("time-execution"),
@@ -159,12 +168,16 @@ pub fn text(rt: &RequiredTime, title: &str, color: bool) -> String {
             t!("time-total"),
             t!(
                 "time-total-value",
-                detail = time_detail(rt).text(),
+                formula = time_formula(rt, crate::i18n::lang()),
                 minutes = rt.total_minutes
             ),
         ),
     ];
-    let key_w = facts.iter().map(|(k, _)| display_width(k)).max().unwrap_or(0);
+    let key_w = facts
+        .iter()
+        .map(|(k, _)| display_width(k))
+        .max()
+        .unwrap_or(0);
     for (k, v) in &facts {
         out.push_str(&format!("{}  {}\n", pad(k, key_w, false), v));
     }

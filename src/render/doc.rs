@@ -54,7 +54,11 @@ impl CodeView {
     fn from_block(b: &Block, vars: &Vars) -> CodeView {
         let mut lines = Vec::new();
         if b.is_runnable() && !b.commands.is_empty() {
-            lines.extend(b.leading_output.iter().map(|o| CodeLine::Output(vars.apply(o))));
+            lines.extend(
+                b.leading_output
+                    .iter()
+                    .map(|o| CodeLine::Output(vars.apply(o))),
+            );
             for c in &b.commands {
                 lines.push(CodeLine::Command(vars.apply(&c.text)));
                 lines.extend(c.output.iter().map(|o| CodeLine::Output(vars.apply(o))));
@@ -221,9 +225,9 @@ pub fn prepare(page: &Page, text: &str, vars: &Vars) -> Doc {
     }
     let token = unique_token(text);
     let mut md = String::with_capacity(text.len() + pieces.len() * 24);
-    for l in 1..=n {
+    for (l, slot) in slots.iter().enumerate().skip(1) {
         let line = idx.line(l as u32);
-        match slots[l] {
+        match *slot {
             Slot::Keep => {
                 md.push_str(&vars.apply(line));
                 md.push('\n');
@@ -319,7 +323,10 @@ fn callout_sources(d: &Directive, idx: &LineIndex<'_>) -> (Vec<String>, Option<u
     }
     let mut out = Vec::new();
     for (i, c) in d.callouts.iter().enumerate() {
-        let stop = d.callouts.get(i + 1).map_or(end, |n| n.line.saturating_sub(1));
+        let stop = d
+            .callouts
+            .get(i + 1)
+            .map_or(end, |n| n.line.saturating_sub(1));
         let mut src = String::new();
         for l in c.line..=stop.max(c.line) {
             let t = idx.line(l);
@@ -407,11 +414,7 @@ mod tests {
             ),
             other => panic!("{other:?}"),
         }
-        let placeholders: Vec<usize> = d
-            .markdown
-            .lines()
-            .filter_map(|l| d.piece_of(l))
-            .collect();
+        let placeholders: Vec<usize> = d.markdown.lines().filter_map(|l| d.piece_of(l)).collect();
         assert_eq!(placeholders.len(), 4);
     }
 

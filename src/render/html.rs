@@ -23,7 +23,7 @@ use crate::model::{Lab, Page};
 use crate::msg;
 
 use super::terminal::markdown_options;
-use super::{CodeLine, Execution, Prepared, Renderer, View, YamlView, html_path, relative_url};
+use super::{CodeLine, Prepared, Renderer, View, YamlView, html_path, relative_url};
 
 const TEMPLATES: [(&str, &str); 8] = [
     ("page.html", include_str!("templates/page.html.tera")),
@@ -137,7 +137,10 @@ impl Links<'_> {
             format!("{target}.mdx"),
             format!("{target}/index.md"),
         ];
-        match candidates.iter().find(|c| self.rendered.contains(c.as_str())) {
+        match candidates
+            .iter()
+            .find(|c| self.rendered.contains(c.as_str()))
+        {
             Some(found) => {
                 let url = relative_url(&self.from, &html_path(&self.locale, found));
                 if frag.is_empty() {
@@ -326,15 +329,11 @@ fn yaml_html(t: &Templates, y: &YamlView, id: &str, lang: Lang, links: &Links<'_
     ctx.insert("id", id);
     ctx.insert("title", &y.title);
     ctx.insert("shown_path", &y.shown_path);
-    ctx.insert(
-        "zoom",
-        &y.zoom.map(|z| format!("{}-{}", z.start, z.end)),
-    );
+    ctx.insert("zoom", &y.zoom.map(|z| format!("{}-{}", z.start, z.end)));
     ctx.insert(
         "zoom_note",
-        &y.zoom.map(|z| {
-            msg!("render-yaml-zoomed", start = z.start, end = z.end).text_in(lang)
-        }),
+        &y.zoom
+            .map(|z| msg!("render-yaml-zoomed", start = z.start, end = z.end).text_in(lang)),
     );
     ctx.insert("lines", &lines);
     ctx.insert("callouts", &callouts);
@@ -378,13 +377,8 @@ fn views_html(t: &Templates, p: &Prepared<'_>, links: &Links<'_>) -> Vec<String>
                     yaml_html(t, y, &format!("yaml-{yaml_n}"), p.lang, links)
                 }
                 View::Time(tv) => {
-                    let source = match tv.time.execution {
-                        Execution::Recorded { .. } => "recorded",
-                        Execution::Estimated { .. } => "estimated",
-                        Execution::UpperBound { .. } => "upper-bound",
-                    };
                     ctx.insert("minutes", &tv.time.total_minutes);
-                    ctx.insert("source", source);
+                    ctx.insert("source", tv.time.execution.source());
                     ctx.insert("label", &tv.label);
                     ctx.insert("detail", &tv.detail);
                     ctx.insert(
@@ -424,7 +418,12 @@ fn views_html(t: &Templates, p: &Prepared<'_>, links: &Links<'_>) -> Vec<String>
 /// The `<article>` content of a page.
 pub fn page_body(t: &Templates, p: &Prepared<'_>, links: &Links<'_>) -> String {
     let pieces = views_html(t, p, links);
-    markdown_html(&p.doc.markdown, Some(p.page), Some((&p.doc, &pieces)), links)
+    markdown_html(
+        &p.doc.markdown,
+        Some(p.page),
+        Some((&p.doc, &pieces)),
+        links,
+    )
 }
 
 #[derive(Serialize)]
@@ -507,8 +506,13 @@ pub fn write_site(
                     current: p.rel == page.rel,
                 })
                 .collect();
+            // Only languages this page exists in.
             let languages: Vec<LangItem> = labs
                 .iter()
+                .filter(|other| {
+                    other.locale == lab.locale
+                        || rendered[other.locale.as_str()].contains(&page.rel)
+                })
                 .map(|other| LangItem {
                     code: other.locale.clone(),
                     name: language_name(&other.locale),
@@ -631,7 +635,10 @@ mod tests {
                 .chars()
                 .take_while(char::is_ascii_alphanumeric)
                 .collect();
-            assert!(["p", "a", "h2"].contains(&name.as_str()), "<{name} in {html}");
+            assert!(
+                ["p", "a", "h2"].contains(&name.as_str()),
+                "<{name} in {html}"
+            );
         }
         assert!(!html.contains("<h2 "), "heading attributes dropped: {html}");
         assert!(!html.contains("hidden"), "{html}");

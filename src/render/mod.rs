@@ -42,9 +42,14 @@ pub enum View {
         kind: String,
     },
     /// A leaf directive labrun does not draw (`::video`, …): its name.
-    Other { name: String },
+    Other {
+        name: String,
+    },
     /// A directive that could not be drawn, with the reason.
-    Problem { name: String, message: String },
+    Problem {
+        name: String,
+        message: String,
+    },
 }
 
 /// `::yaml`: the manifest (or its zoom window) with highlighted ranges.
@@ -372,7 +377,9 @@ impl<'a> Renderer<'a> {
             "render/required-time",
             msg!("render-time-no-lab", page = page.rel.as_str()),
         ))?;
-        let lab = tree.lab(page.dir()).map_err(|e| ("render/required-time", e.message()))?;
+        let lab = tree
+            .lab(page.dir())
+            .map_err(|e| ("render/required-time", e.message()))?;
         let rt = time::required_time(self.project, &lab, self.durations.as_ref(), estimate);
         Ok(time_view(rt, lang))
     }
@@ -381,7 +388,7 @@ impl<'a> Renderer<'a> {
 /// The label and breakdown of a required time, in `lang`.
 pub fn time_view(rt: RequiredTime, lang: Lang) -> TimeView {
     let label = msg!("render-time-label", minutes = rt.total_minutes).text_in(lang);
-    let detail = time_detail(&rt).text_in(lang);
+    let detail = time_detail(&rt, lang);
     TimeView {
         time: rt,
         label,
@@ -389,21 +396,26 @@ pub fn time_view(rt: RequiredTime, lang: Lang) -> TimeView {
     }
 }
 
-/// "reading 4.2 min + execution 5 min (estimated) × 1.0 = 9.2 min".
-pub fn time_detail(rt: &RequiredTime) -> Msg {
-    let source = match rt.execution {
-        Execution::Recorded { .. } => "recorded",
-        Execution::Estimated { .. } => "estimated",
-        Execution::UpperBound { .. } => "upper-bound",
-    };
+/// "(reading 4.2 min + execution 5 min) × 1 = 9.2 min".
+pub fn time_formula(rt: &RequiredTime, lang: Lang) -> String {
     msg!(
-        "render-time-detail",
+        "render-time-formula",
         reading = fmt_minutes(rt.reading_minutes),
         execution = fmt_minutes(rt.execution.minutes()),
-        source = source,
         factor = format!("{}", rt.factor),
         exact = fmt_minutes(rt.exact_minutes)
     )
+    .text_in(lang)
+}
+
+/// The formula and where the execution time comes from.
+pub fn time_detail(rt: &RequiredTime, lang: Lang) -> String {
+    msg!(
+        "render-time-detail",
+        formula = time_formula(rt, lang),
+        source = rt.execution.source()
+    )
+    .text_in(lang)
 }
 
 /// Where a page's HTML goes in the site: `en/lab/page.html`.
@@ -456,8 +468,14 @@ mod tests {
             relative_url("en/lab/a.html", "en/lab/b.html"),
             "b.html".to_owned()
         );
-        assert_eq!(relative_url("en/lab/a.html", "ja/lab/a.html"), "../../ja/lab/a.html");
-        assert_eq!(relative_url("en/lab/sub/a.html", "style.css"), "../../../style.css");
+        assert_eq!(
+            relative_url("en/lab/a.html", "ja/lab/a.html"),
+            "../../ja/lab/a.html"
+        );
+        assert_eq!(
+            relative_url("en/lab/sub/a.html", "style.css"),
+            "../../../style.css"
+        );
         assert_eq!(relative_url("index.html", "en/x.html"), "en/x.html");
     }
 

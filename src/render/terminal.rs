@@ -358,15 +358,25 @@ impl Writer {
                 .map(|&i| format!("[{}]", y.ranges[i].number))
                 .collect()
         };
-        let mark_w = y.lines.iter().map(|l| marks(l).len()).max().unwrap_or(0).max(3);
+        let mark_w = y
+            .lines
+            .iter()
+            .map(|l| marks(l).len())
+            .max()
+            .unwrap_or(0)
+            .max(3);
         for l in &y.lines {
             let m = marks(l);
             let gutter = match (m.is_empty(), l.range) {
                 (false, _) => self.paint(Tone::Bold, &format!("{m:>mark_w$}")),
                 (true, Some(r)) => {
                     let bar = if y.ranges[r].even { "┃" } else { "╏" };
-                    format!("{:>w$}{}", " ", bar, w = mark_w.div_ceil(2).saturating_sub(1))
-                        + &" ".repeat(mark_w - mark_w.div_ceil(2))
+                    format!(
+                        "{:>w$}{}",
+                        " ",
+                        bar,
+                        w = mark_w.div_ceil(2).saturating_sub(1)
+                    ) + &" ".repeat(mark_w - mark_w.div_ceil(2))
                 }
                 (true, None) => " ".repeat(mark_w),
             };
@@ -398,13 +408,23 @@ impl Writer {
         self.gap();
         let l = self.paint(Tone::Bold, &format!("⏱  {}", t.label));
         self.line(&l);
-        let l = self.paint(Tone::Dim, &format!("   {}", t.detail));
-        self.line(&l);
+        let mut notes = vec![(Tone::Dim, t.detail.clone())];
         if t.time.execution.is_upper_bound() {
             let note = msg!("render-time-upper-bound-note").text_in(self.lang);
-            let l = self.paint(Tone::Warning, &format!("   {note}"));
-            self.line(&l);
+            notes.push((Tone::Warning, note));
         }
+        self.push_prefix("   ".into(), "   ".into());
+        for (tone, text) in notes {
+            let width = self.opts.width.saturating_sub(self.prefix_width()).max(20);
+            let opts = textwrap::Options::new(width)
+                .break_words(true)
+                .word_separator(textwrap::WordSeparator::Custom(cjk_words));
+            for l in textwrap::wrap(&text, opts) {
+                let l = self.paint(tone, &l);
+                self.line(&l);
+            }
+        }
+        self.pop_prefix();
     }
 
     fn table(&mut self, rows: Vec<Vec<String>>) {

@@ -68,6 +68,15 @@ impl Execution {
         }
     }
 
+    /// `recorded`, `estimated` or `upper-bound`.
+    pub fn source(&self) -> &'static str {
+        match self {
+            Execution::Recorded { .. } => "recorded",
+            Execution::Estimated { .. } => "estimated",
+            Execution::UpperBound { .. } => "upper-bound",
+        }
+    }
+
     pub fn is_upper_bound(&self) -> bool {
         matches!(self, Execution::UpperBound { .. })
     }
