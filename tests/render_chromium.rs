@@ -112,11 +112,20 @@ fn generated_site_in_headless_chromium() {
     // The first page's prose holds an <img onerror> that would retitle the
     // page if it ever became markup.
     for lang in ["en", "ja"] {
-        let dom = dump_dom(&browser, &site.path().join(format!("{lang}/demo/index.html")));
+        let dom = dump_dom(
+            &browser,
+            &site.path().join(format!("{lang}/demo/index.html")),
+        );
         assert!(dom.contains("<title>"), "{dom}");
         assert!(!dom.contains("pwned</title>"), "{dom}");
         assert!(!dom.contains("<img"), "{dom}");
-        assert!(dom.contains(r#"class="required-time" data-minutes="20""#), "{dom}");
-        assert!(dom.contains(r#"class="admonition admonition-tip""#), "{dom}");
+        assert!(
+            dom.contains(r#"class="required-time" data-minutes="20""#),
+            "{dom}"
+        );
+        assert!(
+            dom.contains(r#"class="admonition admonition-tip""#),
+            "{dom}"
+        );
     }
 }

@@ -450,6 +450,31 @@ pub fn language_name(locale: &str) -> String {
     }
 }
 
+/// Images a page shows from its own locale's directory: (path within the
+/// locale, file on disk). Links that leave the locale root are not copied.
+fn page_images(r: &Renderer<'_>, page: &Page) -> Vec<(PathBuf, PathBuf)> {
+    let root = r.project.config.locale_root(&page.locale);
+    let Ok(canonical_root) = root.canonicalize() else {
+        return Vec::new();
+    };
+    page.links
+        .iter()
+        .filter(|l| l.kind == crate::model::LinkKind::Image && l.is_relative())
+        .filter_map(|l| {
+            let path = l.dest.split(['?', '#']).next().unwrap_or("");
+            let joined = if page.dir().is_empty() {
+                path.to_owned()
+            } else {
+                format!("{}/{path}", page.dir())
+            };
+            let rel = crate::manifest::normalize_relative(&joined).ok()?;
+            let file = root.join(&rel);
+            let real = file.canonicalize().ok()?;
+            (real.is_file() && real.starts_with(&canonical_root)).then_some((rel, file))
+        })
+        .collect()
+}
+
 /// Writes the site for a lab in every locale it exists in (`labs`, source
 /// locale first). Returns the files written.
 pub fn write_site(
@@ -469,16 +494,15 @@ pub fn write_site(
         })
         .collect();
     let mut written = Vec::new();
-    let mut write = |rel: &str, text: &str| -> Result<(), Error> {
+    let write = |rel: &str, text: &str| -> Result<PathBuf, Error> {
         let path = out.join(rel);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
         std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
-        written.push(path);
-        Ok(())
+        Ok(path)
     };
-    write("style.css", STYLE)?;
+    written.push(write("style.css", STYLE)?);
     for lab in labs {
         let lang = Lang::from_tag(&lab.locale);
         let nav_paths: Vec<String> = lab
@@ -546,7 +570,15 @@ pub fn write_site(
             ctx.insert("next", &item(i + 1));
             ctx.insert("has_h1", &page.headings.iter().any(|h| h.level == 1));
             ctx.insert("body", &body);
-            write(from, &t.render("page.html", &ctx))?;
+            written.push(write(from, &t.render("page.html", &ctx))?);
+            for img in page_images(r, page) {
+                let to = out.join(&lab.locale).join(&img.0);
+                if let Some(dir) = to.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+                }
+                std::fs::copy(&img.1, &to).map_err(|e| Error::io(&img.1, e))?;
+                written.push(to);
+            }
         }
     }
     let first = labs.first();
@@ -567,7 +599,7 @@ pub fn write_site(
     ctx.insert("locale", &first.map_or("en", |l| l.locale.as_str()));
     ctx.insert("title", &first.map_or(String::new(), |l| l.title.clone()));
     ctx.insert("languages", &languages);
-    write("index.html", &t.render("index.html", &ctx))?;
+    written.push(write("index.html", &t.render("index.html", &ctx))?);
     Ok(written)
 }
 

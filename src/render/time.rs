@@ -153,7 +153,8 @@ pub fn required_time(
             words: p.prose.words,
             cjk_chars: p.prose.cjk_chars,
             reading_minutes: reading_minutes(&p.prose),
-            recorded_seconds: durations.and_then(|d| d.page_seconds(&p.locale, source, &p.rel)),
+            recorded_seconds: durations
+                .and_then(|d| d.page_seconds(&page_keys(project, p, source))),
         })
         .collect();
     let reading: f64 = pages.iter().map(|p| p.reading_minutes).sum();
@@ -184,12 +185,28 @@ pub fn required_time(
     }
 }
 
+/// The keys a page's recorded duration may be filed under, in order of
+/// preference: `<locale>/<path>`, the file relative to the project root,
+/// the bare `<path>`, then the same for the source page (a translation runs
+/// the same commands).
+fn page_keys(project: &Project, p: &Page, source: &str) -> Vec<String> {
+    let source_file = project.config.locale_root(source).join(&p.rel);
+    vec![
+        format!("{}/{}", p.locale, p.rel),
+        project.display_path(&p.file),
+        p.rel.clone(),
+        format!("{source}/{}", p.rel),
+        project.display_path(&source_file),
+    ]
+}
+
 /// Recorded run times per page, from the durations file.
 ///
-/// The file is JSON: `{"schema": "labrun.durations/v1", "pages": {"<locale>/<path>": seconds}}`
-/// where `<path>` is the page path within its locale
-/// (`en/getting-started/index.md`). A translation without its own record
-/// uses its source page's: the commands are the same.
+/// The file is JSON: `{"schema": "labrun.durations/v1", "pages": {KEY: SECONDS}}`
+/// where KEY is `<locale>/<path>` (`en/getting-started/index.md`), or the
+/// page file relative to the project root, or the bare `<path>`; SECONDS is
+/// a number, or an object with a `seconds` number. A translation without its
+/// own record uses its source page's: the commands are the same.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Durations {
     pub file: PathBuf,
@@ -227,6 +244,7 @@ impl Durations {
         for (key, v) in pages {
             let seconds = v
                 .as_f64()
+                .or_else(|| v.get("seconds").and_then(serde_json::Value::as_f64))
                 .filter(|s| s.is_finite() && *s >= 0.0)
                 .ok_or_else(|| {
                     bad(
@@ -242,12 +260,10 @@ impl Durations {
         })
     }
 
-    /// The recorded seconds of a page, falling back to the source locale's.
-    pub fn page_seconds(&self, locale: &str, source_locale: &str, rel: &str) -> Option<f64> {
-        self.pages
-            .get(&format!("{locale}/{rel}"))
-            .or_else(|| self.pages.get(&format!("{source_locale}/{rel}")))
-            .copied()
+    /// The recorded seconds under the first key that has one.
+    pub fn page_seconds(&self, keys: &[String]) -> Option<f64> {
+        keys.iter()
+            .find_map(|k| self.pages.get(k.trim_start_matches('/')).copied())
     }
 }
 
@@ -317,13 +333,21 @@ mod tests {
     #[test]
     fn durations_file_reads_pages_and_falls_back_to_source() {
         let d = Durations::parse(
-            r#"{"schema":"labrun.durations/v1","pages":{"en/lab/index.md":30,"/en/lab/a.md":90.5}}"#,
+            r#"{"schema":"labrun.durations/v1","pages":{"en/lab/index.md":30,"/en/lab/a.md":90.5,"content/en/lab/c.md":{"seconds":7}}}"#,
             Path::new("d.json"),
         )
         .unwrap();
-        assert_eq!(d.page_seconds("en", "en", "lab/index.md"), Some(30.0));
-        assert_eq!(d.page_seconds("ja", "en", "lab/a.md"), Some(90.5));
-        assert_eq!(d.page_seconds("ja", "en", "lab/b.md"), None);
+        let keys = |k: &[&str]| k.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(d.page_seconds(&keys(&["en/lab/index.md"])), Some(30.0));
+        assert_eq!(
+            d.page_seconds(&keys(&["ja/lab/a.md", "en/lab/a.md"])),
+            Some(90.5)
+        );
+        assert_eq!(
+            d.page_seconds(&keys(&["ja/lab/c.md", "content/en/lab/c.md"])),
+            Some(7.0)
+        );
+        assert_eq!(d.page_seconds(&keys(&["ja/lab/b.md", "lab/b.md"])), None);
         for bad in [
             "{",
             r#"{"pages": 3}"#,
