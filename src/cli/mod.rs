@@ -149,6 +149,16 @@ fn localize(cmd: clap::Command, path: &str) -> clap::Command {
     cmd
 }
 
+/// A path as the user should see it: relative to the current directory when
+/// it lies below it, so editors and terminals can open `file:line`.
+pub fn shown_path(path: &std::path::Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    match cwd.as_deref().and_then(|c| path.strip_prefix(c).ok()) {
+        Some(rel) => rel.display().to_string(),
+        None => path.display().to_string(),
+    }
+}
+
 /// Prints diagnostics to stderr, one line each.
 pub fn print_diagnostics(diags: &[Diagnostic]) {
     let color = ui::color_enabled(true);
@@ -160,7 +170,7 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
         };
         eprintln!(
             "{}:{}:{}: {}: {}",
-            d.file.display(),
+            shown_path(&d.file),
             d.line,
             d.col,
             ui::paint(color, tone, &format!("{}[{}]", d.severity.label(), d.rule)),
