@@ -16,7 +16,7 @@ fn english_page(i: usize) -> String {
         "---\ntitle: \"Step {i}: traffic rules\"\nsidebar_position: {}\ndescription: \"Page {i} of the generated workshop.\"\n---\n\n",
         i % 50
     );
-    if i % 10 == 0 {
+    if i.is_multiple_of(10) {
         s.push_str("::required-time\n\n:::tip Before you start\nPrepare the environment:\n\n```bash wait=30 timeout=600\n$ prepare-environment networking/generated\n```\n\n:::\n\n");
     }
     for p in 0..4 {
