@@ -215,20 +215,6 @@ fn localize(cmd: clap::Command, path: &str) -> clap::Command {
     cmd
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn localized_command_passes_clap_assertions_in_every_language() {
-        for lang in Lang::ALL {
-            i18n::set_lang(lang);
-            localize(Cli::command(), "").debug_assert();
-        }
-        i18n::set_lang(Lang::En);
-    }
-}
-
 /// A path as the user should see it: relative to the current directory when
 /// it lies below it, so editors and terminals can open `file:line`.
 pub fn shown_path(path: &std::path::Path) -> String {
@@ -335,5 +321,19 @@ pub fn refuse_on_errors<'a>(
         Err(Error::Content {
             diagnostics: errors,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn localized_command_passes_clap_assertions_in_every_language() {
+        for lang in Lang::ALL {
+            i18n::set_lang(lang);
+            localize(Cli::command(), "").debug_assert();
+        }
+        i18n::set_lang(Lang::En);
     }
 }
