@@ -72,3 +72,11 @@ plan-hook-missing = hook { $name } (script missing)
 plan-expect-error = expects an error
 plan-raw = raw script
 plan-skip = skipped (test=false)
+cli-heading-usage = Usage:
+cli-heading-commands = Commands
+cli-heading-arguments = Arguments
+cli-heading-options = Options
+cli-help-flag = Print help
+cli-version-flag = Print version
+cli-default-value = [default: { $value }]
+cli-possible-values = [possible values: { $values }]

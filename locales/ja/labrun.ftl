@@ -63,3 +63,11 @@ plan-hook-missing = フック { $name }（スクリプトがありません）
 plan-expect-error = エラーを期待
 plan-raw = raw スクリプト
 plan-skip = スキップ（test=false）
+cli-heading-usage = 使い方:
+cli-heading-commands = コマンド
+cli-heading-arguments = 引数
+cli-heading-options = オプション
+cli-help-flag = ヘルプを表示します
+cli-version-flag = バージョンを表示します
+cli-default-value = [既定値: { $value }]
+cli-possible-values = [指定できる値: { $values }]
