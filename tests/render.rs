@@ -244,7 +244,7 @@ fn recorded_durations_come_first() {
     let dir = scratch();
     std::fs::write(
         dir.path().join("test-durations.json"),
-        r#"{"schema": "labrun.durations/v1", "pages": {"en/demo/index.md": 600, "en/demo/manifest.md": 1200}}"#,
+        r#"{"/demo/index.md": 600000, "/demo/manifest.md": 1200000}"#,
     )
     .unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_labrun"))
@@ -259,7 +259,11 @@ fn recorded_durations_come_first() {
     assert_eq!(json["execution"]["source"], "recorded");
     assert_eq!(json["execution"]["seconds"], 1800.0);
     assert_eq!(json["total_minutes"], 50);
-    std::fs::write(dir.path().join("test-durations.json"), "{\"pages\": [1]}").unwrap();
+    std::fs::write(
+        dir.path().join("test-durations.json"),
+        "{\"/demo/index.md\": \"soon\"}",
+    )
+    .unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_labrun"))
         .current_dir(dir.path())
         .args(["time", "demo"])

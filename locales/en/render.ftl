@@ -75,6 +75,3 @@ time-factor = factor
 time-total = total
 time-total-value = { $formula }, rounded up to { $minutes } min
 time-bad-estimate = { $file }:{ $line }: `estimatedLabExecutionTimeMinutes="{ $value }"` must be a number of minutes
-time-durations-invalid = { $file }:{ $line }: the durations file cannot be used: { $detail }
-time-durations-no-pages = it has no `pages` object
-time-durations-bad-value = the duration of `{ $page }` must be a number of seconds, 0 or more

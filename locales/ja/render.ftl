@@ -69,6 +69,3 @@ time-factor = 係数
 time-total = 合計
 time-total-value = { $formula }、5 分単位に切り上げて { $minutes } 分
 time-bad-estimate = { $file }:{ $line }: `estimatedLabExecutionTimeMinutes="{ $value }"` には分数を数値で指定してください
-time-durations-invalid = { $file }:{ $line }: 実行時間の記録ファイルを使えません: { $detail }
-time-durations-no-pages = `pages` オブジェクトがありません
-time-durations-bad-value = `{ $page }` の実行時間には 0 以上の秒数を指定してください

@@ -40,7 +40,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         })?),
         None => None,
     };
-    let durations = Durations::load(&ctx.project)?;
+    let durations = Durations::load(&ctx.project.config.durations_file())?;
     let rt = time::required_time(&ctx.project, &lab, durations.as_ref(), estimate);
     let out = match args.format {
         Format::Json => {

@@ -195,7 +195,7 @@ impl<'a> Renderer<'a> {
         Ok(Renderer {
             project,
             vars: Vars(vars),
-            durations: Durations::load(project)?,
+            durations: Durations::load(&project.config.durations_file())?,
             manifests: ManifestCache::new(project.root()),
             trees: trees.into_iter().map(|t| (t.locale.clone(), t)).collect(),
         })

@@ -14,15 +14,11 @@
 //!   waits (an upper bound, computed as `labrun plan` does).
 //! - Factor: `render.time-factor` in `labrun.yaml` (default 1.0).
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-
 use serde::Serialize;
 
 use crate::content::Project;
-use crate::error::Error;
+pub use crate::durations::Durations;
 use crate::model::{Lab, Page, ProseStats};
-use crate::msg;
 
 /// English reading speed (words per minute).
 pub const WORDS_PER_MINUTE: f64 = 200.0;
@@ -143,7 +139,6 @@ pub fn required_time(
     durations: Option<&Durations>,
     estimate: Option<f64>,
 ) -> RequiredTime {
-    let source = &project.config.source_locale;
     let pages: Vec<PageTime> = lab
         .pages
         .iter()
@@ -154,7 +149,8 @@ pub fn required_time(
             cjk_chars: p.prose.cjk_chars,
             reading_minutes: reading_minutes(&p.prose),
             recorded_seconds: durations
-                .and_then(|d| d.page_seconds(&page_keys(project, p, source))),
+                .and_then(|d| d.page_ms(&p.rel))
+                .map(|ms| ms as f64 / 1000.0),
         })
         .collect();
     let reading: f64 = pages.iter().map(|p| p.reading_minutes).sum();
@@ -185,92 +181,11 @@ pub fn required_time(
     }
 }
 
-/// The keys a page's recorded duration may be filed under, in order of
-/// preference: `<locale>/<path>`, the file relative to the project root,
-/// the bare `<path>`, then the same for the source page (a translation runs
-/// the same commands).
-fn page_keys(project: &Project, p: &Page, source: &str) -> Vec<String> {
-    let source_file = project.config.locale_root(source).join(&p.rel);
-    vec![
-        format!("{}/{}", p.locale, p.rel),
-        project.display_path(&p.file),
-        p.rel.clone(),
-        format!("{source}/{}", p.rel),
-        project.display_path(&source_file),
-    ]
-}
-
-/// Recorded run times per page, from the durations file.
-///
-/// The file is JSON: `{"schema": "labrun.durations/v1", "pages": {KEY: SECONDS}}`
-/// where KEY is `<locale>/<path>` (`en/getting-started/index.md`), or the
-/// page file relative to the project root, or the bare `<path>`; SECONDS is
-/// a number, or an object with a `seconds` number. A translation without its
-/// own record uses its source page's: the commands are the same.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Durations {
-    pub file: PathBuf,
-    pub pages: HashMap<String, f64>,
-}
-
-impl Durations {
-    /// Reads the project's durations file; `None` when there is none.
-    pub fn load(project: &Project) -> Result<Option<Durations>, Error> {
-        let file = project.config.durations_file();
-        let text = match std::fs::read_to_string(&file) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::io(&file, e)),
-        };
-        Durations::parse(&text, &file).map(Some)
-    }
-
-    pub fn parse(text: &str, file: &Path) -> Result<Durations, Error> {
-        let bad = |line: usize, detail: String| {
-            Error::Usage(msg!(
-                "time-durations-invalid",
-                file = file.display().to_string(),
-                line = line,
-                detail = detail
-            ))
-        };
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| bad(e.line(), e.to_string()))?;
-        let pages = value
-            .get("pages")
-            .and_then(|p| p.as_object())
-            .ok_or_else(|| bad(1, msg!("time-durations-no-pages").text()))?;
-        let mut out = HashMap::new();
-        for (key, v) in pages {
-            let seconds = v
-                .as_f64()
-                .or_else(|| v.get("seconds").and_then(serde_json::Value::as_f64))
-                .filter(|s| s.is_finite() && *s >= 0.0)
-                .ok_or_else(|| {
-                    bad(
-                        1,
-                        msg!("time-durations-bad-value", page = key.as_str()).text(),
-                    )
-                })?;
-            out.insert(key.trim_start_matches('/').to_owned(), seconds);
-        }
-        Ok(Durations {
-            file: file.to_owned(),
-            pages: out,
-        })
-    }
-
-    /// The recorded seconds under the first key that has one.
-    pub fn page_seconds(&self, keys: &[String]) -> Option<f64> {
-        keys.iter()
-            .find_map(|k| self.pages.get(k.trim_start_matches('/')).copied())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::markdown::parse_page;
+    use std::path::Path;
 
     fn stats(text: &str) -> ProseStats {
         parse_page(Path::new("p.md"), "p.md", "en", text.as_bytes()).prose
@@ -328,39 +243,5 @@ mod tests {
         assert!(parse_estimate("soon").is_err());
         assert!(parse_estimate("-3").is_err());
         assert!(parse_estimate("inf").is_err());
-    }
-
-    #[test]
-    fn durations_file_reads_pages_and_falls_back_to_source() {
-        let d = Durations::parse(
-            r#"{"schema":"labrun.durations/v1","pages":{"en/lab/index.md":30,"/en/lab/a.md":90.5,"content/en/lab/c.md":{"seconds":7}}}"#,
-            Path::new("d.json"),
-        )
-        .unwrap();
-        let keys = |k: &[&str]| k.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(d.page_seconds(&keys(&["en/lab/index.md"])), Some(30.0));
-        assert_eq!(
-            d.page_seconds(&keys(&["ja/lab/a.md", "en/lab/a.md"])),
-            Some(90.5)
-        );
-        assert_eq!(
-            d.page_seconds(&keys(&["ja/lab/c.md", "content/en/lab/c.md"])),
-            Some(7.0)
-        );
-        assert_eq!(d.page_seconds(&keys(&["ja/lab/b.md", "lab/b.md"])), None);
-        for bad in [
-            "{",
-            r#"{"pages": 3}"#,
-            r#"{"pages": {"en/a.md": "x"}}"#,
-            r#"{"pages": {"en/a.md": -1}}"#,
-        ] {
-            assert!(
-                matches!(
-                    Durations::parse(bad, Path::new("d.json")),
-                    Err(Error::Usage(_))
-                ),
-                "{bad}"
-            );
-        }
     }
 }
