@@ -182,10 +182,17 @@ fn short(text: &str) -> String {
     }
 }
 
+/// The first line of a command, shortened, for a one-line message.
+fn first_line(command: &str) -> String {
+    short(command.lines().next().unwrap_or(""))
+}
+
 /// A command as compared: comments removed, blank lines dropped.
 pub fn normalize_command(text: &str) -> String {
     // Most commands have no comment and nothing to trim: skip the lexer.
+    // `$  cmd` runs like `$ cmd`: leading blanks of the command don't count.
     let plain = !text.contains(['#', '\r'])
+        && !text.starts_with([' ', '\t'])
         && text
             .split('\n')
             .all(|l| !l.is_empty() && !l.ends_with([' ', '\t']));
@@ -193,6 +200,8 @@ pub fn normalize_command(text: &str) -> String {
         text.to_owned()
     } else {
         shell::strip_script_comments(text)
+            .trim_start_matches([' ', '\t'])
+            .to_owned()
     }
 }
 
@@ -347,7 +356,7 @@ fn compare_blocks(source: &Page, translation: &Page, diffs: &mut Vec<Difference>
                 last_b = b[j].block.end_line;
             }
             Pair::Left(i) => {
-                let first = a[i].key.commands.first().map(|c| short(c));
+                let first = a[i].key.commands.first().map(|c| first_line(c));
                 diffs.push(Difference {
                     kind: DiffKind::BlockOnlyInSource,
                     source_line: a[i].block.line,
@@ -364,7 +373,7 @@ fn compare_blocks(source: &Page, translation: &Page, diffs: &mut Vec<Difference>
                 last_a = a[i].block.end_line;
             }
             Pair::Right(j) => {
-                let first = b[j].key.commands.first().map(|c| short(c));
+                let first = b[j].key.commands.first().map(|c| first_line(c));
                 diffs.push(Difference {
                     kind: DiffKind::BlockOnlyInTranslation,
                     source_line: last_a,
@@ -462,7 +471,7 @@ fn compare_block(a: &BlockView<'_>, b: &BlockView<'_>, diffs: &mut Vec<Differenc
                 last_b = b.command_lines[j];
             }
             Pair::Left(i) => {
-                let command = short(ca[i].lines().next().unwrap_or(""));
+                let command = first_line(&ca[i]);
                 diffs.push(match prompt_lost(b.block, &ca[i]) {
                     Some(line) => Difference {
                         kind: DiffKind::PromptMissing,
@@ -480,7 +489,7 @@ fn compare_block(a: &BlockView<'_>, b: &BlockView<'_>, diffs: &mut Vec<Differenc
                 last_a = a.command_lines[i];
             }
             Pair::Right(j) => {
-                let command = short(cb[j].lines().next().unwrap_or(""));
+                let command = first_line(&cb[j]);
                 diffs.push(match prompt_lost(a.block, &cb[j]) {
                     Some(line) => Difference {
                         kind: DiffKind::PromptMissing,
@@ -780,5 +789,20 @@ mod tests {
         let b = "```bash\n$ cat <<EOF > f\nit's: 2\nEOF\n```\n";
         assert_eq!(kinds(a, a), []);
         assert_eq!(kinds(a, b), [(DiffKind::CommandChanged, 2, 2)]);
+        // Extra blanks after the prompt change nothing.
+        assert_eq!(kinds(a, &a.replace("$ cat", "$   cat")), []);
+    }
+
+    #[test]
+    fn messages_quote_one_line_of_a_long_command() {
+        let a = "```bash\n$ cat <<EOF > f\nx: 1\nEOF\n```\n";
+        let d = compare(&page(a), &page(""));
+        assert_eq!(d[0].kind, DiffKind::BlockOnlyInSource);
+        assert!(
+            d[0].message
+                .args
+                .iter()
+                .any(|(_, v)| *v == crate::i18n::Arg::from("cat <<EOF > f"))
+        );
     }
 }

@@ -281,11 +281,8 @@ pub fn drift(source: &Tree, target: &Tree, scope: &Scope) -> Result<Vec<PageDrif
         })
         .collect::<Result<_, Error>>()?;
 
-    let untranslated: Vec<&Page> = sources
-        .iter()
-        .filter(|p| !translations.contains_key(p.rel.as_str()))
-        .copied()
-        .collect();
+    // Fingerprinted once, and only when there is an orphan to place.
+    let mut untranslated: Option<Vec<Candidate>> = None;
     for t in target.pages.iter().filter(|p| scope.contains(&p.rel)) {
         if source_rels.contains(t.rel.as_str()) {
             continue;
@@ -300,7 +297,16 @@ pub fn drift(source: &Tree, target: &Tree, scope: &Scope) -> Result<Vec<PageDrif
             source_hash: None,
             recorded: t.front.source_hash.clone(),
             differences: Vec::new(),
-            suggestion: suggest_source(t, &untranslated).map(|p| p.rel.clone()),
+            suggestion: {
+                let candidates = untranslated.get_or_insert_with(|| {
+                    sources
+                        .iter()
+                        .filter(|p| !translations.contains_key(p.rel.as_str()))
+                        .map(|p| Candidate::new(p))
+                        .collect()
+                });
+                suggest_source(t, candidates).map(|p| p.rel.clone())
+            },
         });
     }
     Ok(out)
@@ -330,23 +336,39 @@ fn stem(rel: &str) -> &str {
     name.rsplit_once('.').map_or(name, |(s, _)| s)
 }
 
+/// A source page an orphan may have become, with its fingerprint.
+pub struct Candidate<'a> {
+    pub page: &'a Page,
+    fingerprint: HashSet<String>,
+}
+
+impl<'a> Candidate<'a> {
+    pub fn new(page: &'a Page) -> Candidate<'a> {
+        Candidate {
+            page,
+            fingerprint: fingerprint(page),
+        }
+    }
+}
+
 /// The untranslated source page an orphan most likely became: a similar file
 /// name in the same directory tree, or the same commands and directives.
-pub fn suggest_source<'a>(orphan: &Page, candidates: &[&'a Page]) -> Option<&'a Page> {
+pub fn suggest_source<'a>(orphan: &Page, candidates: &[Candidate<'a>]) -> Option<&'a Page> {
     let fp = fingerprint(orphan);
     let orphan_dir = orphan.dir();
     let mut best: Option<(f64, &Page)> = None;
-    for &c in candidates {
+    for cand in candidates {
+        let c = cand.page;
         let mut name = strsim::jaro_winkler(stem(&orphan.rel), stem(&c.rel));
         if c.dir() != orphan_dir {
             name *= 0.9;
         }
         let content = {
-            let other = fingerprint(c);
+            let other = &cand.fingerprint;
             if fp.is_empty() || other.is_empty() {
                 0.0
             } else {
-                let common = fp.intersection(&other).count();
+                let common = fp.intersection(other).count();
                 common as f64 / (fp.len() + other.len() - common) as f64
             }
         };
@@ -362,13 +384,12 @@ pub fn suggest_source<'a>(orphan: &Page, candidates: &[&'a Page]) -> Option<&'a 
 /// Per-lab counts, labs in order of first appearance, for one locale's pages.
 pub fn summaries(pages: &[PageDrift]) -> Vec<LabSummary> {
     let mut out: Vec<LabSummary> = Vec::new();
+    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
     for p in pages {
-        let i = match out
-            .iter()
-            .position(|s| s.lab == p.lab && s.locale == p.locale)
-        {
-            Some(i) => i,
+        let i = match index.get(&(p.lab.as_str(), p.locale.as_str())) {
+            Some(&i) => i,
             None => {
+                index.insert((p.lab.as_str(), p.locale.as_str()), out.len());
                 out.push(LabSummary {
                     lab: p.lab.clone(),
                     locale: p.locale.clone(),
