@@ -660,6 +660,21 @@ impl ManifestCache {
         .clone()
     }
 
+    /// Files that were found but cannot be used (unreadable, not UTF-8, not
+    /// YAML), each once, with the path to report, sorted.
+    pub fn failures(&self) -> Vec<(PathBuf, ManifestError)> {
+        let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out: Vec<(PathBuf, ManifestError)> = slots
+            .iter()
+            .filter_map(|(rel, slot)| match slot.get() {
+                Some(Err(e)) if !e.is_location() => Some((self.root.join(rel), e.clone())),
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
     /// How many distinct files were asked for.
     pub fn len(&self) -> usize {
         self.slots.lock().unwrap_or_else(|e| e.into_inner()).len()
@@ -918,6 +933,11 @@ spec:
             cache.get("bad.yaml"),
             Err(ManifestError::Yaml { .. })
         ));
-        assert_eq!(cache.len(), 2);
+        assert!(cache.get("missing.yaml").is_err());
+        assert_eq!(cache.len(), 3);
+        // Only the file that exists but does not parse is a failure of its own.
+        let failures = cache.failures();
+        assert_eq!(failures.len(), 1);
+        assert!(failures[0].0.ends_with("bad.yaml"));
     }
 }

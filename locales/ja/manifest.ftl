@@ -20,7 +20,7 @@ manifest-path-not-found-suggest = パス `{ $path }`: { $depth ->
     }にキー `{ $segment }` がありません。`{ $suggestion }` のことですか?
 manifest-path-index-out-of-range = パス `{ $path }`: インデックス { $segment } は範囲外です。{ $depth ->
         [0] ドキュメント最上位
-       *[other] `{ $parent }`
+       *[other] `{ $parent }` {""}
     }のシーケンスの要素は { $len } 個です(インデックスは 0 から)
 manifest-path-not-a-mapping = パス `{ $path }`: { $depth ->
         [0] ドキュメント

@@ -1,6 +1,7 @@
 //! The command-line front end: clap definitions, language choice, exit codes.
 //! Each subcommand lives in its own file and calls into the library.
 
+mod check;
 mod plan;
 
 use std::ffi::OsString;
@@ -48,6 +49,8 @@ pub struct Cli {
 pub enum Command {
     /// Show the ordered pages and runnable blocks of a lab, executing nothing.
     Plan(plan::Args),
+    /// Check every page of every locale without a cluster.
+    Check(check::Args),
 }
 
 /// What every subcommand gets: the project and the language choices.
@@ -220,6 +223,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         };
         match &cli.command {
             Command::Plan(a) => plan::exec(&ctx, a),
+            Command::Check(a) => check::exec(&ctx, a),
         }
     })();
     match result {
