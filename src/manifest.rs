@@ -775,6 +775,19 @@ spec:
     }
 
     #[test]
+    fn explicit_markers_and_flow_collections() {
+        let m = m("---\na: 1\nb:\n  - x\n# trailing\n---\nc: {d: 1,\n  e: 2}\nf: [1, 2]\n...\n");
+        assert_eq!(m.document_range(0), Some(LineRange { start: 2, end: 4 }));
+        assert_eq!(m.document_range(1), Some(LineRange { start: 7, end: 9 }));
+        assert_eq!(range(&m, "b"), (3, 4));
+        assert_eq!(range(&m, "1.c"), (7, 8));
+        assert_eq!(range(&m, "1.c.e"), (8, 8));
+        assert_eq!(range(&m, "1.f.1"), (9, 9));
+        let z = m.zoom("1.f", 5, 5).unwrap();
+        assert_eq!(z.range, LineRange { start: 7, end: 9 });
+    }
+
+    #[test]
     fn single_document_numbers() {
         // `0.` is document 0 when the root is a mapping without that key.
         let map = m("metadata:\n  name: a\n");

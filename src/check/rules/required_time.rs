@@ -21,7 +21,11 @@ pub fn check(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {
         // The lab is the directory the page belongs to, the same for every
         // locale; durations are keyed `/<lab>/<page>.md`.
         let lab = page.dir();
-        if !ctx.durations.has_lab(lab) {
+        // An unreadable durations file is its own finding
+        // (`required-time/bad-durations-file`), not one per page.
+        if !matches!(ctx.durations, super::super::Durations::Invalid(..))
+            && !ctx.durations.has_lab(lab)
+        {
             out.push(finding(
                 "required-time/no-duration",
                 &page.file,
