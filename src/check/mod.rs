@@ -66,13 +66,33 @@ impl Report {
 
 /// Checks every locale of a project.
 pub fn check(project: &Project) -> Result<Report, Error> {
-    let trees = project.load_all()?;
-    Ok(check_trees(project, &trees))
+    let (trees, fs) = load(project)?;
+    let manifests = ManifestCache::new(&project.config.root);
+    Ok(check_trees(project, &trees, &fs, &manifests))
 }
 
-/// Checks already loaded trees (one per locale).
-pub fn check_trees(project: &Project, trees: &[Tree]) -> Report {
-    let ctx = Ctx::new(project, trees);
+/// Reads every locale and, at the same time, indexes the files under the
+/// locale roots (what links, images and hooks may point at).
+pub fn load(project: &Project) -> Result<(Vec<Tree>, FsIndex), Error> {
+    let config = &project.config;
+    let roots: Vec<PathBuf> = config
+        .locales
+        .iter()
+        .map(|l| config.locale_root(l))
+        .collect();
+    let (trees, fs) = rayon::join(|| project.load_all(), || FsIndex::build(&roots));
+    Ok((trees?, fs))
+}
+
+/// Checks loaded trees (one per locale). The caller owns the file index and
+/// the manifest cache (a command that exits next need not free them).
+pub fn check_trees(
+    project: &Project,
+    trees: &[Tree],
+    fs: &FsIndex,
+    manifests: &ManifestCache,
+) -> Report {
+    let ctx = Ctx::new(project, trees, fs, manifests);
     let pages: Vec<&Page> = trees.iter().flat_map(|t| &t.pages).collect();
     let mut diagnostics: Vec<Diagnostic> = pages
         .par_iter()
@@ -140,7 +160,8 @@ pub struct Ctx<'a> {
     pub project: &'a Project,
     pub config: &'a Config,
     pub trees: &'a [Tree],
-    pub manifests: ManifestCache,
+    pub manifests: &'a ManifestCache,
+    pub fs: &'a FsIndex,
     /// Every page by its (lexically normalized) file path.
     pub pages: HashMap<PathBuf, &'a Page>,
     pub durations: Durations,
@@ -149,7 +170,12 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(project: &'a Project, trees: &'a [Tree]) -> Ctx<'a> {
+    pub fn new(
+        project: &'a Project,
+        trees: &'a [Tree],
+        fs: &'a FsIndex,
+        manifests: &'a ManifestCache,
+    ) -> Ctx<'a> {
         let pages = trees
             .iter()
             .flat_map(|t| &t.pages)
@@ -165,7 +191,8 @@ impl<'a> Ctx<'a> {
             project,
             config: &project.config,
             trees,
-            manifests: ManifestCache::new(&project.config.root),
+            manifests,
+            fs,
             pages,
             durations: Durations::load(&project.config.durations_file()),
         }
@@ -188,6 +215,65 @@ impl<'a> Ctx<'a> {
         text.lines()
             .nth(line.checked_sub(1)? as usize)
             .map(str::to_owned)
+    }
+}
+
+/// What a path is on disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+}
+
+/// Every file and directory under the locale roots, from one walk (no
+/// `stat` per link); paths elsewhere are looked up on disk.
+#[derive(Debug, Default)]
+pub struct FsIndex {
+    roots: Vec<PathBuf>,
+    entries: HashMap<PathBuf, Kind>,
+    /// Symlinks inside the roots: resolved on disk when asked for.
+    links: std::collections::HashSet<PathBuf>,
+}
+
+impl FsIndex {
+    pub fn build(roots: &[PathBuf]) -> FsIndex {
+        let mut index = FsIndex::default();
+        for root in roots {
+            let root = normalize(root);
+            for entry in walkdir::WalkDir::new(&root).into_iter().flatten() {
+                let path = normalize(entry.path());
+                let t = entry.file_type();
+                if t.is_dir() {
+                    index.entries.insert(path, Kind::Dir);
+                } else if t.is_file() {
+                    index.entries.insert(path, Kind::File);
+                } else if t.is_symlink() {
+                    index.links.insert(path);
+                }
+            }
+            if index.entries.get(&root) == Some(&Kind::Dir) {
+                index.roots.push(root);
+            }
+        }
+        index
+    }
+
+    /// What `path` (normalized) is, if it exists.
+    pub fn kind(&self, path: &Path) -> Option<Kind> {
+        if let Some(k) = self.entries.get(path) {
+            return Some(*k);
+        }
+        let walked = self.roots.iter().any(|r| path.starts_with(r))
+            && !self.links.iter().any(|l| path.starts_with(l));
+        if walked {
+            return None;
+        }
+        let meta = std::fs::metadata(path).ok()?;
+        if meta.is_dir() {
+            Some(Kind::Dir)
+        } else {
+            Some(Kind::File)
+        }
     }
 }
 

@@ -40,7 +40,12 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         }
         only.push(check::normalize(&abs));
     }
-    let mut report = check::check(&ctx.project)?;
+    let (trees, fs) = check::load(&ctx.project)?;
+    let manifests = crate::manifest::ManifestCache::new(ctx.project.root());
+    let mut report = check::check_trees(&ctx.project, &trees, &fs, &manifests);
+    // The process exits next: freeing thousands of pages and manifests
+    // would only cost time.
+    std::mem::forget((trees, fs, manifests));
     if !only.is_empty() {
         report.restrict(&only, &cwd);
     }

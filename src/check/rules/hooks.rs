@@ -10,27 +10,28 @@ use crate::diag::Diagnostic;
 use crate::model::Page;
 use crate::msg;
 
-use super::super::{Ctx, normalize};
+use super::super::{Ctx, Kind, normalize};
 use super::finding;
 
 const DECLARATIVE: [&str; 2] = ["yaml", "yml"];
 
-/// The hook file `hook=name` runs for a page, if there is one.
+/// The hook file `hook=name` runs for a page, if there is one: as
+/// [`crate::content::Project::hook_path`] finds it (the page's locale, then
+/// the source locale), and declarative `hook-NAME.yaml` hooks too; looked up
+/// in the file index rather than on disk.
 pub fn hook_file(ctx: &Ctx<'_>, page: &Page, name: &str) -> Option<PathBuf> {
-    if let Some(p) = ctx.project.hook_path(page, name) {
-        return Some(p);
-    }
     let config = ctx.config;
     let mut roots = vec![config.locale_root(&page.locale)];
     if page.locale != config.source_locale {
         roots.push(config.locale_root(&config.source_locale));
     }
-    roots.iter().find_map(|r| {
-        DECLARATIVE
+    let exts = ["sh"].into_iter().chain(DECLARATIVE);
+    exts.flat_map(|ext| {
+        roots
             .iter()
-            .map(|ext| r.join(page.dir()).join(format!("tests/hook-{name}.{ext}")))
-            .find(|p| p.is_file())
+            .map(move |r| r.join(page.dir()).join(format!("tests/hook-{name}.{ext}")))
     })
+    .find(|p| ctx.fs.kind(&normalize(p)) == Some(Kind::File))
 }
 
 pub fn check(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {

@@ -19,7 +19,7 @@ use crate::diag::Diagnostic;
 use crate::model::{Link, LinkKind, Page};
 use crate::msg;
 
-use super::super::{Ctx, normalize};
+use super::super::{Ctx, Kind, normalize};
 use super::finding;
 
 const INDEX_NAMES: [&str; 5] = [
@@ -174,18 +174,15 @@ fn candidate<'a>(ctx: &Ctx<'a>, p: &Path, site_url: bool) -> Option<Target<'a>> 
             return Some(Target::Page(page));
         }
     }
-    if p.is_file() {
-        return Some(Target::Other);
-    }
-    if p.is_dir() {
-        return Some(
+    match ctx.fs.kind(p)? {
+        Kind::File => Some(Target::Other),
+        Kind::Dir => Some(
             INDEX_NAMES
                 .iter()
                 .find_map(|n| ctx.page_at(&p.join(n)))
                 .map_or(Target::Other, Target::Page),
-        );
+        ),
     }
-    None
 }
 
 /// Whether a page has an anchor: a heading's (with the `-1`, `-2` suffixes
