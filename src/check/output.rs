@@ -207,7 +207,16 @@ fn json(report: &Report, opts: &Options<'_>) -> String {
                 .message
                 .args
                 .iter()
-                .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
+                .map(|(k, v)| {
+                    let v = match v {
+                        // Counts and positions are whole numbers.
+                        crate::i18n::Arg::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+                            serde_json::Value::from(*n as i64)
+                        }
+                        other => serde_json::to_value(other).unwrap_or_default(),
+                    };
+                    (k.clone(), v)
+                })
                 .collect(),
         })
         .collect();
