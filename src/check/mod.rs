@@ -13,7 +13,7 @@ pub mod output;
 pub mod rules;
 pub mod suppress;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
@@ -117,41 +117,32 @@ pub fn check_trees(
     }
 }
 
-/// Recorded lab durations (`test-durations.json`): page keys only.
+/// The recorded lab durations, as `check` sees the durations file.
 #[derive(Debug)]
 pub enum Durations {
     /// No file: no lab has recorded durations.
     Missing,
-    Keys(BTreeSet<String>),
-    /// The file exists but is not a JSON object (line, column, detail).
+    Loaded(crate::durations::Durations),
+    /// The file cannot be used (line, column, detail).
     Invalid(u32, u32, String),
 }
 
 impl Durations {
     pub fn load(file: &Path) -> Durations {
-        let Ok(text) = std::fs::read_to_string(file) else {
-            return Durations::Missing;
-        };
-        match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text) {
-            Ok(map) => Durations::Keys(map.keys().cloned().collect()),
-            Err(e) => Durations::Invalid(e.line() as u32, e.column() as u32, e.to_string()),
+        match crate::durations::Durations::load(file) {
+            Ok(None) => Durations::Missing,
+            Ok(Some(d)) => Durations::Loaded(d),
+            Err(Error::Invalid {
+                line, col, detail, ..
+            }) => Durations::Invalid(line, col, detail),
+            Err(e) => Durations::Invalid(1, 1, e.to_string()),
         }
     }
 
     /// Whether any page of the lab (its content path) has a recorded
     /// duration: a key `/<lab>/…`.
     pub fn has_lab(&self, lab: &str) -> bool {
-        let Durations::Keys(keys) = self else {
-            return false;
-        };
-        let prefix = if lab.is_empty() {
-            "/".to_owned()
-        } else {
-            format!("/{lab}/")
-        };
-        keys.range(prefix.clone()..)
-            .next()
-            .is_some_and(|k| k.starts_with(&prefix))
+        matches!(self, Durations::Loaded(d) if d.lab_ms(lab).is_some())
     }
 }
 
