@@ -80,7 +80,19 @@ pub fn load(project: &Project) -> Result<(Vec<Tree>, FsIndex), Error> {
         .iter()
         .map(|l| config.locale_root(l))
         .collect();
-    let (trees, fs) = rayon::join(|| project.load_all(), || FsIndex::build(&roots));
+    // Locales load side by side (each walk and site ordering is serial), the
+    // source locale first as `Project::load_all` orders them.
+    let mut locales = config.locales.clone();
+    locales.sort_by_key(|l| *l != config.source_locale);
+    let (trees, fs) = rayon::join(
+        || {
+            locales
+                .par_iter()
+                .map(|l| project.load(l))
+                .collect::<Result<Vec<Tree>, Error>>()
+        },
+        || FsIndex::build(&roots),
+    );
     Ok((trees?, fs))
 }
 
@@ -97,7 +109,7 @@ pub fn check_trees(
     let mut diagnostics: Vec<Diagnostic> = pages
         .par_iter()
         .flat_map_iter(|page| {
-            let mut out = page.diagnostics.clone();
+            let mut out = Vec::new();
             rules::page(&ctx, page, &mut out);
             out
         })
@@ -192,6 +204,11 @@ impl<'a> Ctx<'a> {
     /// A page by file path.
     pub fn page_at(&self, path: &Path) -> Option<&'a Page> {
         self.pages.get(&normalize(path)).copied()
+    }
+
+    /// A page by an already normalized file path.
+    pub fn page_at_normalized(&self, path: &Path) -> Option<&'a Page> {
+        self.pages.get(path).copied()
     }
 
     pub fn page_by_site_id(&self, path: &Path) -> Option<&'a Page> {

@@ -158,7 +158,7 @@ fn resolve<'a>(ctx: &Ctx<'a>, page: &Page, path: &str, image: bool) -> Option<Ta
 }
 
 fn candidate<'a>(ctx: &Ctx<'a>, p: &Path, site_url: bool) -> Option<Target<'a>> {
-    if let Some(page) = ctx.page_at(p) {
+    if let Some(page) = ctx.page_at_normalized(p) {
         return Some(Target::Page(page));
     }
     if site_url {
@@ -166,7 +166,7 @@ fn candidate<'a>(ctx: &Ctx<'a>, p: &Path, site_url: bool) -> Option<Target<'a>> 
             let mut f = p.as_os_str().to_owned();
             f.push(".");
             f.push(ext);
-            if let Some(page) = ctx.page_at(Path::new(&f)) {
+            if let Some(page) = ctx.page_at_normalized(Path::new(&f)) {
                 return Some(Target::Page(page));
             }
         }
@@ -179,7 +179,7 @@ fn candidate<'a>(ctx: &Ctx<'a>, p: &Path, site_url: bool) -> Option<Target<'a>> 
         Kind::Dir => Some(
             INDEX_NAMES
                 .iter()
-                .find_map(|n| ctx.page_at(&p.join(n)))
+                .find_map(|n| ctx.page_at_normalized(&p.join(n)))
                 .map_or(Target::Other, Target::Page),
         ),
     }

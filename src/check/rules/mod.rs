@@ -77,8 +77,15 @@ pub(crate) fn finding(
     Diagnostic::new(rule, severity(rule), file, line, col.max(1), message)
 }
 
-/// Runs every page rule on one page.
+/// Runs every page rule on one page, after the parser's findings that
+/// stand (see [`directives::keep_parser_diagnostic`]).
 pub fn page(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {
+    out.extend(
+        page.diagnostics
+            .iter()
+            .filter(|d| directives::keep_parser_diagnostic(ctx, page, d))
+            .cloned(),
+    );
     directives::check(ctx, page, out);
     yaml::check(ctx, page, out);
     required_time::check(ctx, page, out);
