@@ -5,6 +5,7 @@
 //! [`model`]. The jobs ([`plan`], and run, check, drift, render in their own
 //! modules) read that model; [`cli`] is the command-line front end.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;

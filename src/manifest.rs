@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use crate::i18n::Msg;
 use crate::model::Pos;
 use crate::msg;
-use crate::yaml::{self, YNode, YValue};
+use crate::yaml::{YNode, YValue, YamlError};
 
 /// Inclusive, 1-based line range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -319,7 +319,7 @@ pub struct Manifest {
 impl Manifest {
     /// Parses YAML text (every document).
     pub fn parse(rel: &str, text: String) -> Result<Manifest, ManifestError> {
-        let docs = yaml::parse_documents(&text).map_err(|e| ManifestError::Yaml {
+        let docs = parse_documents(&text).map_err(|e| ManifestError::Yaml {
             file: rel.to_owned(),
             pos: e.pos,
             detail: e.message,
@@ -616,6 +616,134 @@ fn nearest_key(seg: &str, entries: &[(YNode, YNode)]) -> Option<String> {
         .map(|(_, k)| k)
 }
 
+/// Parses every document of a YAML stream into [`YNode`]s, like
+/// [`crate::yaml::parse_documents`] (same positions, values and errors) but
+/// straight from saphyr's parser events: no intermediate tree of hash maps,
+/// which made manifest loading the slowest part of a check.
+pub fn parse_documents(text: &str) -> Result<Vec<YNode>, YamlError> {
+    let mut b = Builder::default();
+    let mut parser = saphyr_parser::Parser::new_from_str(text);
+    let loaded = parser.load(&mut b, true);
+    match loaded.err().or(b.error) {
+        Some(e) => Err(YamlError {
+            pos: Pos::new(e.marker().line() as u32, e.marker().col() as u32 + 1),
+            message: e.info().to_owned(),
+        }),
+        None => Ok(b.docs),
+    }
+}
+
+enum Frame {
+    Seq(Pos, usize, Vec<YNode>),
+    /// Start, anchor, entries, the key waiting for its value.
+    Map(Pos, usize, Vec<(YNode, YNode)>, Option<YNode>),
+}
+
+#[derive(Default)]
+struct Builder {
+    docs: Vec<YNode>,
+    root: Option<YNode>,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, YNode>,
+    error: Option<saphyr_parser::ScanError>,
+}
+
+fn marker_pos(m: &saphyr_parser::Marker) -> Pos {
+    Pos::new(m.line() as u32, m.col() as u32 + 1)
+}
+
+impl Builder {
+    fn insert(&mut self, node: YNode, anchor: usize, key_mark: saphyr_parser::Marker) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            Some(Frame::Seq(_, _, items)) => items.push(node),
+            Some(Frame::Map(_, _, entries, key)) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => {
+                    // saphyr refuses duplicate keys; so does the manifest.
+                    if entries.iter().any(|(e, _)| e.value == k.value) && self.error.is_none() {
+                        self.error = Some(saphyr_parser::ScanError::new_str(
+                            key_mark,
+                            "duplicated key in mapping",
+                        ));
+                    }
+                    entries.push((k, node));
+                }
+            },
+            None => self.root = Some(node),
+        }
+    }
+}
+
+impl<'input> saphyr_parser::SpannedEventReceiver<'input> for Builder {
+    fn on_event(&mut self, ev: saphyr_parser::Event<'input>, span: saphyr_parser::Span) {
+        use saphyr_parser::Event;
+        let start = marker_pos(&span.start);
+        match ev {
+            Event::DocumentEnd => {
+                let doc = self.root.take().unwrap_or(YNode {
+                    value: YValue::Null,
+                    start,
+                    end: marker_pos(&span.end),
+                });
+                self.docs.push(doc);
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.stack.push(Frame::Seq(start, anchor, Vec::new()))
+            }
+            Event::MappingStart(anchor, _) => {
+                self.stack.push(Frame::Map(start, anchor, Vec::new(), None))
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (value, node_start, anchor) = match self.stack.pop() {
+                    Some(Frame::Seq(s, a, items)) => (YValue::Seq(items), s, a),
+                    Some(Frame::Map(s, a, entries, _)) => (YValue::Map(entries), s, a),
+                    None => return,
+                };
+                let node = YNode {
+                    value,
+                    start: node_start,
+                    end: start,
+                };
+                self.insert(node, anchor, span.start);
+            }
+            Event::Scalar(v, style, anchor, tag) => {
+                let value = match saphyr::Scalar::parse_from_cow_and_metadata(
+                    v.clone(),
+                    style,
+                    tag.as_ref(),
+                ) {
+                    Some(saphyr::Scalar::Null) => YValue::Null,
+                    Some(saphyr::Scalar::Boolean(b)) => YValue::Bool(b),
+                    Some(saphyr::Scalar::Integer(i)) => YValue::Int(i),
+                    Some(saphyr::Scalar::FloatingPoint(f)) => YValue::Float(f.into_inner()),
+                    Some(saphyr::Scalar::String(s)) => YValue::Str(s.into_owned()),
+                    None => YValue::Null,
+                };
+                let node = YNode {
+                    value,
+                    start,
+                    end: marker_pos(&span.end),
+                };
+                self.insert(node, anchor, span.start);
+            }
+            Event::Alias(id) => {
+                let mut node = self.anchors.get(&id).cloned().unwrap_or(YNode {
+                    value: YValue::Null,
+                    start,
+                    end: start,
+                });
+                node.start = start;
+                node.end = marker_pos(&span.end);
+                self.insert(node, 0, span.start);
+            }
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) => {}
+        }
+    }
+}
+
 type Slot = Arc<OnceLock<Result<Arc<Manifest>, ManifestError>>>;
 
 /// Manifests of one project, each read and parsed at most once however many
@@ -625,6 +753,8 @@ pub struct ManifestCache {
     root: PathBuf,
     canonical_root: Result<PathBuf, String>,
     slots: Mutex<HashMap<PathBuf, Slot>>,
+    /// Directories resolved to their real path (many manifests share one).
+    real_dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
 }
 
 impl ManifestCache {
@@ -633,6 +763,7 @@ impl ManifestCache {
             root: root.to_owned(),
             canonical_root: root.canonicalize().map_err(|e| e.to_string()),
             slots: Mutex::new(HashMap::new()),
+            real_dirs: Mutex::new(HashMap::new()),
         }
     }
 
@@ -653,11 +784,70 @@ impl ManifestCache {
                         file: file.to_owned(),
                         detail: detail.clone(),
                     })?;
-            let path = project_file(&self.root, canonical_root, file)?;
+            let path = self.inside(canonical_root, &key, file)?;
             let rel = key.to_string_lossy().replace('\\', "/");
             Manifest::load(&path, &rel).map(Arc::new)
         })
         .clone()
+    }
+
+    /// [`project_file`] for a normalized path, with the real path of its
+    /// directory looked up once per directory: one `lstat` per manifest
+    /// instead of one per path component.
+    fn inside(
+        &self,
+        canonical_root: &Path,
+        rel: &Path,
+        file: &str,
+    ) -> Result<PathBuf, ManifestError> {
+        let joined = self.root.join(rel);
+        let not_found = || ManifestError::NotFound {
+            file: file.to_owned(),
+        };
+        let io = |e: std::io::Error| match e.kind() {
+            std::io::ErrorKind::NotFound => not_found(),
+            _ => ManifestError::Io {
+                file: file.to_owned(),
+                detail: e.to_string(),
+            },
+        };
+        let (Some(dir), Some(name)) = (joined.parent(), joined.file_name()) else {
+            return Err(not_found());
+        };
+        let real_dir = {
+            let mut dirs = self.real_dirs.lock().unwrap_or_else(|e| e.into_inner());
+            dirs.entry(dir.to_owned())
+                .or_insert_with(|| dir.canonicalize().ok())
+                .clone()
+        };
+        let real_dir = real_dir.ok_or_else(not_found)?;
+        let meta = std::fs::symlink_metadata(&joined).map_err(io)?;
+        let real = if meta.file_type().is_symlink() {
+            joined.canonicalize().map_err(io)?
+        } else {
+            real_dir.join(name)
+        };
+        if !real.starts_with(canonical_root) {
+            return Err(ManifestError::Escapes {
+                file: file.to_owned(),
+            });
+        }
+        Ok(joined)
+    }
+
+    /// Files that were found but cannot be used (unreadable, not UTF-8, not
+    /// YAML), each once, with the path to report, sorted.
+    pub fn failures(&self) -> Vec<(PathBuf, ManifestError)> {
+        let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out: Vec<(PathBuf, ManifestError)> = slots
+            .iter()
+            .filter_map(|(rel, slot)| match slot.get() {
+                Some(Err(e)) if !e.is_location() => Some((self.root.join(rel), e.clone())),
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
     }
 
     /// How many distinct files were asked for.
@@ -760,6 +950,19 @@ spec:
     }
 
     #[test]
+    fn explicit_markers_and_flow_collections() {
+        let m = m("---\na: 1\nb:\n  - x\n# trailing\n---\nc: {d: 1,\n  e: 2}\nf: [1, 2]\n...\n");
+        assert_eq!(m.document_range(0), Some(LineRange { start: 2, end: 4 }));
+        assert_eq!(m.document_range(1), Some(LineRange { start: 7, end: 9 }));
+        assert_eq!(range(&m, "b"), (3, 4));
+        assert_eq!(range(&m, "1.c"), (7, 8));
+        assert_eq!(range(&m, "1.c.e"), (8, 8));
+        assert_eq!(range(&m, "1.f.1"), (9, 9));
+        let z = m.zoom("1.f", 5, 5).unwrap();
+        assert_eq!(z.range, LineRange { start: 7, end: 9 });
+    }
+
+    #[test]
     fn single_document_numbers() {
         // `0.` is document 0 when the root is a mapping without that key.
         let map = m("metadata:\n  name: a\n");
@@ -842,6 +1045,38 @@ spec:
     }
 
     #[test]
+    fn event_loader_matches_the_shared_yaml_parser() {
+        for text in [
+            POLICY,
+            "a: 1\n---\n# c\nb: [1, 2.5, true, ~, 'q']\n...\n---\n- x\n- {y: z}\n",
+            "base: &b\n  k: v\nuse: *b\nt: !!str 12\nn: 0x1F\n",
+            "",
+            "---\n---\na: 1\n",
+            "plain: multi\n  line\nquoted: \"a\n  b\"\n",
+        ] {
+            assert_eq!(
+                parse_documents(text),
+                crate::yaml::parse_documents(text),
+                "{text:?}"
+            );
+        }
+        for bad in [
+            "a: [1, 2\nb: 3\n",
+            "a: 1\na: 2\n",
+            "k: *nope\n",
+            "a:\n\t- b\n",
+        ] {
+            let ours = parse_documents(bad);
+            let theirs = crate::yaml::parse_documents(bad);
+            assert_eq!(
+                ours.is_err(),
+                theirs.is_err(),
+                "{bad:?}: {ours:?} vs {theirs:?}"
+            );
+        }
+    }
+
+    #[test]
     fn invalid_yaml_is_an_error_with_position() {
         let e = Manifest::parse("x.yaml", "a: [1, 2\nb: 3\n".into()).unwrap_err();
         assert!(matches!(e, ManifestError::Yaml { ref file, .. } if file == "x.yaml"));
@@ -884,12 +1119,18 @@ spec:
         )
         .unwrap();
         std::os::unix::fs::symlink("ok.yaml", project.path().join("inside-link.yaml")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), project.path().join("outdir")).unwrap();
         let cache = ManifestCache::new(project.path());
         assert!(matches!(
             cache.get("link.yaml"),
             Err(ManifestError::Escapes { .. })
         ));
         assert!(cache.get("inside-link.yaml").is_ok());
+        // A symlinked directory that leads out.
+        assert!(matches!(
+            cache.get("outdir/secret.yaml"),
+            Err(ManifestError::Escapes { .. })
+        ));
         assert!(matches!(
             cache.get("missing.yaml"),
             Err(ManifestError::NotFound { .. })
@@ -918,6 +1159,11 @@ spec:
             cache.get("bad.yaml"),
             Err(ManifestError::Yaml { .. })
         ));
-        assert_eq!(cache.len(), 2);
+        assert!(cache.get("missing.yaml").is_err());
+        assert_eq!(cache.len(), 3);
+        // Only the file that exists but does not parse is a failure of its own.
+        let failures = cache.failures();
+        assert_eq!(failures.len(), 1);
+        assert!(failures[0].0.ends_with("bad.yaml"));
     }
 }

@@ -1,4 +1,4 @@
-# ::yaml が表示するマニフェスト(ファイルとパスの解決)。check と render が共有する。
+# ::yaml が表示するマニフェスト（ファイルとパスの解決）。check と render が共有する。
 
 manifest-file-empty = `file` が空です。プロジェクトのルートからの相対パスで YAML ファイルを指定してください
 manifest-file-absolute = `{ $file }` は絶対パスです。プロジェクトのルートからの相対パスで指定してください
@@ -6,10 +6,10 @@ manifest-file-escapes = `{ $file }` はプロジェクトの外を指してい�
 manifest-file-not-found = プロジェクトにファイル `{ $file }` がありません
 manifest-file-io = `{ $file }` を読み込めません: { $detail }
 manifest-file-not-utf8 = `{ $file }` は UTF-8 として正しくありません。UTF-8 で保存してください
-manifest-file-invalid-yaml = `{ $file }` は YAML として正しくありません({ $line } 行 { $col } 列): { $detail }
+manifest-file-invalid-yaml = `{ $file }` は YAML として正しくありません（{ $line } 行 { $col } 列）: { $detail }
 
 manifest-path-empty-segment = パス `{ $path }` に空の要素があります。キーは 1 つのドットで区切ってください
-manifest-path-document-out-of-range = パス `{ $path }`: ドキュメント { $segment } はありません。このファイルのドキュメントは { $count } 個です(インデックスは 0 から)
+manifest-path-document-out-of-range = パス `{ $path }`: ドキュメント { $segment } はありません。このファイルのドキュメントは { $count } 個です（インデックスは 0 から）
 manifest-path-not-found = パス `{ $path }`: { $depth ->
         [0] ドキュメントの最上位
        *[other] `{ $parent }` の下
@@ -17,11 +17,11 @@ manifest-path-not-found = パス `{ $path }`: { $depth ->
 manifest-path-not-found-suggest = パス `{ $path }`: { $depth ->
         [0] ドキュメントの最上位
        *[other] `{ $parent }` の下
-    }にキー `{ $segment }` がありません。`{ $suggestion }` のことですか?
+    }にキー `{ $segment }` がありません。`{ $suggestion }` のことですか？
 manifest-path-index-out-of-range = パス `{ $path }`: インデックス { $segment } は範囲外です。{ $depth ->
         [0] ドキュメント最上位
-       *[other] `{ $parent }`
-    }のシーケンスの要素は { $len } 個です(インデックスは 0 から)
+       *[other] `{ $parent }` {""}
+    }のシーケンスの要素は { $len } 個です（インデックスは 0 から）
 manifest-path-not-a-mapping = パス `{ $path }`: { $depth ->
         [0] ドキュメント
        *[other] `{ $parent }`

@@ -2,6 +2,7 @@
 //! Each subcommand lives in its own file and calls into the library.
 
 mod drift;
+mod check;
 mod plan;
 mod render;
 mod time;
@@ -53,6 +54,8 @@ pub enum Command {
     Plan(plan::Args),
     /// Find translations that fell behind their source or no longer run the same lab.
     Drift(drift::Args),
+    /// Check every page of every locale without a cluster.
+    Check(check::Args),
     /// Show pages as a reader sees them, in the terminal or as a static HTML site.
     Render(render::Args),
     /// Show how a lab's required time is computed.
@@ -306,6 +309,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         match &cli.command {
             Command::Plan(a) => plan::exec(&ctx, a),
             Command::Drift(a) => drift::exec(&ctx, a),
+            Command::Check(a) => check::exec(&ctx, a),
             Command::Render(a) => render::exec(&ctx, a),
             Command::Time(a) => time::exec(&ctx, a),
         }
