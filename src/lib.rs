@@ -16,6 +16,7 @@ pub mod model;
 pub mod plan;
 pub mod shell;
 pub mod ui;
+pub mod verify;
 pub mod yaml;
 
 pub use error::Error;

@@ -2,6 +2,7 @@
 //! Each subcommand lives in its own file and calls into the library.
 
 mod plan;
+mod verify;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -48,6 +49,8 @@ pub struct Cli {
 pub enum Command {
     /// Show the ordered pages and runnable blocks of a lab, executing nothing.
     Plan(plan::Args),
+    /// Evaluate a lab's declarative hooks against the cluster as it is now, running no block.
+    Verify(verify::Args),
 }
 
 /// What every subcommand gets: the project and the language choices.
@@ -220,6 +223,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         };
         match &cli.command {
             Command::Plan(a) => plan::exec(&ctx, a),
+            Command::Verify(a) => verify::exec(&ctx, a),
         }
     })();
     match result {
