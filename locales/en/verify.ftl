@@ -81,6 +81,7 @@ verify-actual-listed = { $count ->
     }: { $names }
 verify-actual-count-where = { $passing } of { $count } listed: { $names }
 verify-actual-some-fail = { $failing } of { $count } do not hold; { $name }: { $actual }
+verify-actual-count-where-none = none of the { $count } listed objects hold
 verify-actual-value = { $value }
 verify-actual-path-empty = the path selects nothing
 verify-actual-no-condition = the object has no condition { $condition }
@@ -95,10 +96,10 @@ verify-report-passed = { $count ->
         [one] one expectation holds
        *[other] { $count } expectations hold
     } ({ $seconds } s)
-verify-report-failed = { $failed } of { $count ->
-        [one] one expectation
-       *[other] { $count } expectations
-    } failed
+verify-report-failed = { $count ->
+        [one] the expectation failed
+       *[other] { $failed } of { $count } expectations failed
+    }
 verify-report-timed-out = still failing after { $attempts ->
         [one] one check
        *[other] { $attempts } checks

@@ -314,8 +314,13 @@ fn describe_count(c: &CountTest) -> Msg {
     }
 }
 
+/// `53` rather than `53.0` for whole numbers, as the author wrote them.
 fn number_text(n: f64) -> String {
-    serde_json::Number::from_f64(n).map_or_else(|| n.to_string(), |x| x.to_string())
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
 }
 
 /// Judges what kubectl returned. Pure: the unit tests call it directly.
@@ -387,18 +392,22 @@ fn judge_list(exp: &Expectation, items: &[Value]) -> Verdict {
         error: None,
     };
     match &exp.quantity {
+        _ if n == 0 => {
+            let holds = match &exp.quantity {
+                Quantity::Absent => true,
+                Quantity::Exists => false,
+                Quantity::Count(c) => c.holds(0),
+            };
+            holds_text(holds)
+        }
         Quantity::Absent => {
-            let mut v = holds_text(n == 0);
-            if n > 0 {
-                v.actual = msg!("verify-actual-listed", count = n, names = names(&|_| true));
-            }
+            let mut v = holds_text(false);
+            v.actual = msg!("verify-actual-listed", count = n, names = names(&|_| true));
             v
         }
         Quantity::Exists => {
-            let mut v = holds_text(n > 0 && passing == n);
-            if n == 0 {
-                v.actual = msg!("verify-actual-none");
-            } else if passing == n {
+            let mut v = holds_text(passing == n);
+            if passing == n {
                 v.actual = msg!("verify-actual-listed", count = n, names = names(&|_| true));
             } else {
                 let (_, first, _) = results.iter().find(|r| !r.0).expect("a failing item");
@@ -420,7 +429,9 @@ fn judge_list(exp: &Expectation, items: &[Value]) -> Verdict {
         }
         Quantity::Count(c) => {
             let mut v = holds_text(c.holds(passing as u64));
-            v.actual = if exp.predicate.is_some() {
+            v.actual = if exp.predicate.is_some() && passing == 0 {
+                msg!("verify-actual-count-where-none", count = n)
+            } else if exp.predicate.is_some() {
                 msg!(
                     "verify-actual-count-where",
                     passing = passing,
