@@ -122,6 +122,28 @@ impl Double {
             .expect("kubectl runs")
     }
 
+    /// The API requests served so far: (method, path, status).
+    pub fn requests(&self) -> Vec<(String, String, u16)> {
+        let text = self.kubectl(&["get", "--raw", "/_double/requests"]);
+        serde_json::from_str(&text).expect("the double lists its requests")
+    }
+
+    /// Waits until the double has answered `method path` with `status`.
+    pub fn wait_for_request(&self, method: &str, path: &str, status: u16) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::time::Instant::now() < deadline {
+            if self
+                .requests()
+                .iter()
+                .any(|(m, p, s)| m == method && p == path && *s == status)
+            {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("no {method} {path} answered {status} within 30 s");
+    }
+
     /// Runs a shell script (a block's commands) with this cluster's env.
     pub fn bash(&self, script: &str, extra_env: &[(&str, &str)]) -> Output {
         Command::new("bash")
