@@ -958,6 +958,23 @@ after:
     }
 
     #[test]
+    fn the_documented_example_is_valid() {
+        let doc = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/README-verify.md"),
+        )
+        .unwrap();
+        let start = doc.find("```yaml\n").unwrap() + "```yaml\n".len();
+        let end = start + doc[start..].find("```").unwrap();
+        let spec = ok(&doc[start..end]);
+        assert_eq!((spec.before.len(), spec.after.len()), (2, 4));
+        assert!(
+            spec.after
+                .iter()
+                .all(|e| e.timeout == Duration::from_secs(30))
+        );
+    }
+
+    #[test]
     fn timeouts_accept_seconds_and_units() {
         let t = |v: &str| {
             ok(&format!("after:\n  - resource: pod\n    timeout: {v}\n")).after[0].timeout

@@ -78,13 +78,31 @@ pub struct BlockHook<'a> {
 impl BlockHook<'_> {
     /// Where the hook belongs, with paths as the user sees them.
     pub fn origin(&self, project: &Project) -> Origin {
-        Origin {
-            page: project.display_path(&self.page.file),
-            line: self.block.line,
-            hook: self.name.clone(),
-            file: project.display_path(&self.file),
-        }
+        origin(project, self.page, self.block, &self.name, &self.file)
     }
+}
+
+/// Where a block's hook belongs, for reports: the page and line of the
+/// block, the hook's name and file, with paths as the user sees them.
+pub fn origin(project: &Project, page: &Page, block: &Block, name: &str, file: &Path) -> Origin {
+    Origin {
+        page: project.display_path(&page.file),
+        line: block.line,
+        hook: name.to_owned(),
+        file: project.display_path(file),
+    }
+}
+
+/// Every declarative hook file the lab's runnable blocks use, loaded once
+/// each. A run calls this before starting, and refuses to start (exit 2) on
+/// the diagnostics it returns.
+pub fn load_lab_hooks(
+    project: &Project,
+    lab: &Lab,
+) -> Result<BTreeMap<PathBuf, HookSpec>, Vec<Diagnostic>> {
+    let pages: Vec<&Page> = lab.pages.iter().collect();
+    let hooks = declarative_hooks(project, &pages);
+    load_specs(hooks.iter().map(|h| h.file.as_path()))
 }
 
 /// The blocks a run would execute that have a declarative hook, in order.
@@ -211,6 +229,15 @@ mod tests {
         }
         let tree = project.load("en").unwrap();
         assert!(validate_tree(&tree).iter().any(|d| d.rule == "hook/empty"));
+        let lab = tree.lab("lab").unwrap();
+        assert_eq!(load_lab_hooks(&project, &lab).unwrap().len(), 1);
+        write(
+            root,
+            "content/en/lab/tests/hook-netpol.yaml",
+            "after:\n  - kind: x\n",
+        );
+        let diags = load_lab_hooks(&project, &lab).unwrap_err();
+        assert!(diags.iter().all(|d| d.line == 2), "{diags:?}");
     }
 
     #[test]
