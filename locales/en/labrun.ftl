@@ -72,3 +72,14 @@ plan-hook-missing = hook { $name } (script missing)
 plan-expect-error = expects an error
 plan-raw = raw script
 plan-skip = skipped (test=false)
+cli-heading-usage = Usage:
+cli-heading-commands = Commands
+cli-heading-arguments = Arguments
+cli-heading-options = Options
+cli-help-flag = Print help
+cli-version-flag = Print version
+cli-default-value = [default: { $value }]
+cli-possible-values = [possible values: { $values }]
+durations-not-an-object = the durations file must be a JSON object mapping `/<path>.md` to milliseconds
+durations-bad-value = the duration of `{ $page }` must be a number of milliseconds, 0 or more
+error-invalid-file = { $file }:{ $line }:{ $col }: cannot use this file: { $detail }

@@ -2,6 +2,8 @@
 //! Each subcommand lives in its own file and calls into the library.
 
 mod plan;
+mod render;
+mod time;
 mod verify;
 
 use std::ffi::OsString;
@@ -49,6 +51,10 @@ pub struct Cli {
 pub enum Command {
     /// Show the ordered pages and runnable blocks of a lab, executing nothing.
     Plan(plan::Args),
+    /// Show pages as a reader sees them, in the terminal or as a static HTML site.
+    Render(render::Args),
+    /// Show how a lab's required time is computed.
+    Time(time::Args),
     /// Evaluate a lab's declarative hooks against the cluster as it is now, running no block.
     Verify(verify::Args),
 }
@@ -105,24 +111,53 @@ fn lang_from_args(args: &[OsString]) -> Option<String> {
 }
 
 /// Replaces clap's help texts with the localized ones where a Fluent message
-/// `help-<command>-<arg>` / `about-<command>` exists.
+/// `help-<command>-<arg>` / `about-<command>` exists, and clap's own headings
+/// and flag descriptions with ours.
 fn localize(cmd: clap::Command, path: &str) -> clap::Command {
+    let text_of = |id: &str| {
+        let text = i18n::Msg::new(id).text();
+        (text != id).then_some(text)
+    };
     let about_id = if path.is_empty() {
         "about-labrun".to_owned()
     } else {
         format!("about-{path}")
     };
-    let about = i18n::Msg::new(&about_id).text();
-    let mut cmd = if about != about_id {
-        cmd.about(about)
-    } else {
-        cmd
-    };
-    let arg_ids: Vec<String> = cmd
+    let mut cmd = cmd
+        .help_template(format!(
+            "{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
+            crate::t!("cli-heading-usage")
+        ))
+        .subcommand_help_heading(crate::t!("cli-heading-commands"))
+        .disable_help_flag(true)
+        .arg(
+            clap::Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(clap::ArgAction::Help)
+                .help(crate::t!("cli-help-flag")),
+        );
+    if path.is_empty() {
+        // `labrun help` would print clap's English; `--help` is localized.
+        cmd = cmd
+            .disable_help_subcommand(true)
+            .disable_version_flag(true)
+            .arg(
+                clap::Arg::new("version")
+                    .short('V')
+                    .long("version")
+                    .action(clap::ArgAction::Version)
+                    .help(crate::t!("cli-version-flag")),
+            );
+    }
+    if let Some(about) = text_of(&about_id) {
+        cmd = cmd.about(about);
+    }
+    let args: Vec<(String, bool)> = cmd
         .get_arguments()
-        .map(|a| a.get_id().to_string())
+        .map(|a| (a.get_id().to_string(), a.is_positional()))
         .collect();
-    for id in arg_ids {
+    for (id, positional) in args {
         let key = format!(
             "help-{}{}",
             if path.is_empty() {
@@ -132,10 +167,47 @@ fn localize(cmd: clap::Command, path: &str) -> clap::Command {
             },
             id
         );
-        let text = i18n::Msg::new(&key).text();
-        if text != key {
-            cmd = cmd.mut_arg(id.as_str(), |a| a.help(text));
-        }
+        let heading = crate::t!(if positional {
+            "cli-heading-arguments"
+        } else {
+            "cli-heading-options"
+        });
+        let help = text_of(&key);
+        cmd = cmd.mut_arg(id.as_str(), |a| {
+            // clap's "[default: …] [possible values: …]" notes are English;
+            // say the same in the user's language.
+            let mut text = help
+                .or_else(|| a.get_help().map(|h| h.to_string()))
+                .unwrap_or_default();
+            let values: Vec<String> = a
+                .get_possible_values()
+                .iter()
+                .map(|v| v.get_name().to_owned())
+                .collect();
+            let defaults: Vec<String> = a
+                .get_default_values()
+                .iter()
+                .map(|v| v.to_string_lossy().into_owned())
+                .collect();
+            if !defaults.is_empty() {
+                text.push_str(&format!(
+                    " {}",
+                    crate::t!("cli-default-value", value = defaults.join(", "))
+                ));
+            }
+            if !values.is_empty() && !a.is_hide_possible_values_set() {
+                text.push_str(&format!(
+                    " {}",
+                    crate::t!("cli-possible-values", values = values.join(", "))
+                ));
+            }
+            let a = a.help_heading(heading).help(text);
+            if a.get_action().takes_values() {
+                a.hide_default_value(true).hide_possible_values(true)
+            } else {
+                a
+            }
+        });
     }
     let subs: Vec<String> = cmd
         .get_subcommands()
@@ -152,6 +224,16 @@ fn localize(cmd: clap::Command, path: &str) -> clap::Command {
     cmd
 }
 
+/// A path as the user should see it: relative to the current directory when
+/// it lies below it, so editors and terminals can open `file:line`.
+pub fn shown_path(path: &std::path::Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    match cwd.as_deref().and_then(|c| path.strip_prefix(c).ok()) {
+        Some(rel) => rel.display().to_string(),
+        None => path.display().to_string(),
+    }
+}
+
 /// Prints diagnostics to stderr, one line each.
 pub fn print_diagnostics(diags: &[Diagnostic]) {
     let color = ui::color_enabled(true);
@@ -163,7 +245,7 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
         };
         eprintln!(
             "{}:{}:{}: {}: {}",
-            d.file.display(),
+            shown_path(&d.file),
             d.line,
             d.col,
             ui::paint(color, tone, &format!("{}[{}]", d.severity.label(), d.rule)),
@@ -223,6 +305,8 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         };
         match &cli.command {
             Command::Plan(a) => plan::exec(&ctx, a),
+            Command::Render(a) => render::exec(&ctx, a),
+            Command::Time(a) => time::exec(&ctx, a),
             Command::Verify(a) => verify::exec(&ctx, a),
         }
     })();
@@ -249,5 +333,19 @@ pub fn refuse_on_errors<'a>(
         Err(Error::Content {
             diagnostics: errors,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn localized_command_passes_clap_assertions_in_every_language() {
+        for lang in Lang::ALL {
+            i18n::set_lang(lang);
+            localize(Cli::command(), "").debug_assert();
+        }
+        i18n::set_lang(Lang::En);
     }
 }
