@@ -21,6 +21,7 @@ pub mod plan;
 pub mod render;
 pub mod shell;
 pub mod ui;
+pub mod verify;
 pub mod yaml;
 
 pub use error::Error;

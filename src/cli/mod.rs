@@ -6,6 +6,7 @@ mod check;
 mod plan;
 mod render;
 mod time;
+mod verify;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -60,6 +61,8 @@ pub enum Command {
     Render(render::Args),
     /// Show how a lab's required time is computed.
     Time(time::Args),
+    /// Evaluate a lab's declarative hooks against the cluster as it is now, running no block.
+    Verify(verify::Args),
 }
 
 /// What every subcommand gets: the project and the language choices.
@@ -312,6 +315,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
             Command::Check(a) => check::exec(&ctx, a),
             Command::Render(a) => render::exec(&ctx, a),
             Command::Time(a) => time::exec(&ctx, a),
+            Command::Verify(a) => verify::exec(&ctx, a),
         }
     })();
     match result {
