@@ -1,8 +1,8 @@
 //! The command-line front end: clap definitions, language choice, exit codes.
 //! Each subcommand lives in its own file and calls into the library.
 
-mod drift;
 mod check;
+mod drift;
 mod plan;
 mod render;
 mod time;
