@@ -63,8 +63,10 @@ pub struct PlanBlock {
 #[derive(Clone, Debug, Serialize)]
 pub struct PlanHook {
     pub name: String,
-    /// The script, relative to the project root; `null` when missing.
+    /// The script `tests/hook-NAME.sh`, relative to the project root; `null` when missing.
     pub file: Option<String>,
+    /// The declarative hook `tests/hook-NAME.yaml`; `null` when missing.
+    pub expectations: Option<String>,
     pub timeout: u64,
 }
 
@@ -137,7 +139,7 @@ fn plan_block(project: &Project, page: &Page, b: &Block) -> PlanBlock {
                 .hook_path(page, name)
                 .map(|p| project.display_path(&p)),
             timeout: a.hook_timeout.unwrap_or(t.hook),
-        }),
+        }}),
         commands: b
             .commands
             .iter()

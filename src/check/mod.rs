@@ -115,6 +115,10 @@ pub fn check_trees(
         })
         .collect();
     rules::project(&ctx, &mut diagnostics);
+    // Declarative hooks (`tests/hook-NAME.yaml`) are validated by their owner.
+    for tree in trees {
+        diagnostics.extend(crate::verify::validate_tree(tree));
+    }
     let diagnostics = suppress::apply(diagnostics, &ctx.pages, &project.config.check.disable);
     let mut diagnostics = diagnostics;
     diagnostics
