@@ -133,13 +133,15 @@ fn plan_block(project: &Project, page: &Page, b: &Block) -> PlanBlock {
         wait: a.wait.unwrap_or(0),
         expect_error: a.expect_error,
         raw: a.raw,
-        hook: a.hook.as_ref().map(|name| PlanHook {
-            name: name.clone(),
-            file: project
-                .hook_path(page, name)
-                .map(|p| project.display_path(&p)),
-            timeout: a.hook_timeout.unwrap_or(t.hook),
-        }}),
+        hook: a.hook.as_ref().map(|name| {
+            let files = crate::verify::hook_files(project, page, name);
+            PlanHook {
+                name: name.clone(),
+                file: files.script.map(|p| project.display_path(&p)),
+                expectations: files.expectations.map(|p| project.display_path(&p)),
+                timeout: a.hook_timeout.unwrap_or(t.hook),
+            }
+        }),
         commands: b
             .commands
             .iter()
