@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use crate::i18n::Msg;
 use crate::model::Pos;
 use crate::msg;
-use crate::yaml::{YNode, YValue, YamlError};
+use crate::yaml::{YNode, YValue, parse_documents};
 
 /// Inclusive, 1-based line range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -616,134 +616,6 @@ fn nearest_key(seg: &str, entries: &[(YNode, YNode)]) -> Option<String> {
         .map(|(_, k)| k)
 }
 
-/// Parses every document of a YAML stream into [`YNode`]s, like
-/// [`crate::yaml::parse_documents`] (same positions, values and errors) but
-/// straight from saphyr's parser events: no intermediate tree of hash maps,
-/// which made manifest loading the slowest part of a check.
-pub fn parse_documents(text: &str) -> Result<Vec<YNode>, YamlError> {
-    let mut b = Builder::default();
-    let mut parser = saphyr_parser::Parser::new_from_str(text);
-    let loaded = parser.load(&mut b, true);
-    match loaded.err().or(b.error) {
-        Some(e) => Err(YamlError {
-            pos: Pos::new(e.marker().line() as u32, e.marker().col() as u32 + 1),
-            message: e.info().to_owned(),
-        }),
-        None => Ok(b.docs),
-    }
-}
-
-enum Frame {
-    Seq(Pos, usize, Vec<YNode>),
-    /// Start, anchor, entries, the key waiting for its value.
-    Map(Pos, usize, Vec<(YNode, YNode)>, Option<YNode>),
-}
-
-#[derive(Default)]
-struct Builder {
-    docs: Vec<YNode>,
-    root: Option<YNode>,
-    stack: Vec<Frame>,
-    anchors: HashMap<usize, YNode>,
-    error: Option<saphyr_parser::ScanError>,
-}
-
-fn marker_pos(m: &saphyr_parser::Marker) -> Pos {
-    Pos::new(m.line() as u32, m.col() as u32 + 1)
-}
-
-impl Builder {
-    fn insert(&mut self, node: YNode, anchor: usize, key_mark: saphyr_parser::Marker) {
-        if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
-        }
-        match self.stack.last_mut() {
-            Some(Frame::Seq(_, _, items)) => items.push(node),
-            Some(Frame::Map(_, _, entries, key)) => match key.take() {
-                None => *key = Some(node),
-                Some(k) => {
-                    // saphyr refuses duplicate keys; so does the manifest.
-                    if entries.iter().any(|(e, _)| e.value == k.value) && self.error.is_none() {
-                        self.error = Some(saphyr_parser::ScanError::new_str(
-                            key_mark,
-                            "duplicated key in mapping",
-                        ));
-                    }
-                    entries.push((k, node));
-                }
-            },
-            None => self.root = Some(node),
-        }
-    }
-}
-
-impl<'input> saphyr_parser::SpannedEventReceiver<'input> for Builder {
-    fn on_event(&mut self, ev: saphyr_parser::Event<'input>, span: saphyr_parser::Span) {
-        use saphyr_parser::Event;
-        let start = marker_pos(&span.start);
-        match ev {
-            Event::DocumentEnd => {
-                let doc = self.root.take().unwrap_or(YNode {
-                    value: YValue::Null,
-                    start,
-                    end: marker_pos(&span.end),
-                });
-                self.docs.push(doc);
-            }
-            Event::SequenceStart(anchor, _) => {
-                self.stack.push(Frame::Seq(start, anchor, Vec::new()))
-            }
-            Event::MappingStart(anchor, _) => {
-                self.stack.push(Frame::Map(start, anchor, Vec::new(), None))
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let (value, node_start, anchor) = match self.stack.pop() {
-                    Some(Frame::Seq(s, a, items)) => (YValue::Seq(items), s, a),
-                    Some(Frame::Map(s, a, entries, _)) => (YValue::Map(entries), s, a),
-                    None => return,
-                };
-                let node = YNode {
-                    value,
-                    start: node_start,
-                    end: start,
-                };
-                self.insert(node, anchor, span.start);
-            }
-            Event::Scalar(v, style, anchor, tag) => {
-                let value = match saphyr::Scalar::parse_from_cow_and_metadata(
-                    v.clone(),
-                    style,
-                    tag.as_ref(),
-                ) {
-                    Some(saphyr::Scalar::Null) => YValue::Null,
-                    Some(saphyr::Scalar::Boolean(b)) => YValue::Bool(b),
-                    Some(saphyr::Scalar::Integer(i)) => YValue::Int(i),
-                    Some(saphyr::Scalar::FloatingPoint(f)) => YValue::Float(f.into_inner()),
-                    Some(saphyr::Scalar::String(s)) => YValue::Str(s.into_owned()),
-                    None => YValue::Null,
-                };
-                let node = YNode {
-                    value,
-                    start,
-                    end: marker_pos(&span.end),
-                };
-                self.insert(node, anchor, span.start);
-            }
-            Event::Alias(id) => {
-                let mut node = self.anchors.get(&id).cloned().unwrap_or(YNode {
-                    value: YValue::Null,
-                    start,
-                    end: start,
-                });
-                node.start = start;
-                node.end = marker_pos(&span.end);
-                self.insert(node, 0, span.start);
-            }
-            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) => {}
-        }
-    }
-}
-
 type Slot = Arc<OnceLock<Result<Arc<Manifest>, ManifestError>>>;
 
 /// Manifests of one project, each read and parsed at most once however many
@@ -1041,38 +913,6 @@ spec:
         for lang in crate::i18n::Lang::ALL {
             let text = e.message().text_in(lang);
             assert!(text.contains("egres"), "{text}");
-        }
-    }
-
-    #[test]
-    fn event_loader_matches_the_shared_yaml_parser() {
-        for text in [
-            POLICY,
-            "a: 1\n---\n# c\nb: [1, 2.5, true, ~, 'q']\n...\n---\n- x\n- {y: z}\n",
-            "base: &b\n  k: v\nuse: *b\nt: !!str 12\nn: 0x1F\n",
-            "",
-            "---\n---\na: 1\n",
-            "plain: multi\n  line\nquoted: \"a\n  b\"\n",
-        ] {
-            assert_eq!(
-                parse_documents(text),
-                crate::yaml::parse_documents(text),
-                "{text:?}"
-            );
-        }
-        for bad in [
-            "a: [1, 2\nb: 3\n",
-            "a: 1\na: 2\n",
-            "k: *nope\n",
-            "a:\n\t- b\n",
-        ] {
-            let ours = parse_documents(bad);
-            let theirs = crate::yaml::parse_documents(bad);
-            assert_eq!(
-                ours.is_err(),
-                theirs.is_err(),
-                "{bad:?}: {ours:?} vs {theirs:?}"
-            );
         }
     }
 

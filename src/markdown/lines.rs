@@ -18,6 +18,10 @@ impl<'a> LineIndex<'a> {
         LineIndex { text, starts }
     }
 
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
     pub fn line_count(&self) -> u32 {
         self.starts.len() as u32
     }

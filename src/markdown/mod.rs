@@ -18,7 +18,6 @@ pub mod fence;
 pub mod front_matter;
 pub mod lines;
 
-use std::collections::HashSet;
 use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -87,7 +86,7 @@ struct Collected {
     alerts: Vec<Alert>,
     comments: Vec<Comment>,
     lists: Vec<ListAcc>,
-    prose_text: Vec<(u32, String)>,
+    prose: ProseStats,
 }
 
 fn parse_text(
@@ -102,8 +101,15 @@ fn parse_text(
     let body_start = idx.line_start(body_line);
     let c = commonmark(text, body_start, &idx);
 
-    let in_code = |line: u32| c.code_lines.iter().any(|&(a, b)| line >= a && line <= b);
-    let (mut directives, directive_lines) = directives(&idx, body_line, &in_code, file, &mut diags);
+    // One flag per line, so the per-line stages below ask in O(1).
+    let mut code_flags = vec![false; idx.line_count() as usize + 2];
+    for &(a, b) in &c.code_lines {
+        for l in a..=b.min(idx.line_count()) {
+            code_flags[l as usize] = true;
+        }
+    }
+    let in_code = |line: u32| code_flags.get(line as usize).copied().unwrap_or(false);
+    let mut directives = directives(&idx, body_line, &in_code, file, &mut diags);
     attach_callouts(&mut directives, &c.lists, &idx);
 
     let mut blocks = Vec::with_capacity(c.fences.len());
@@ -111,12 +117,7 @@ fn parse_text(
         blocks.push(block(f, &directives, file, &mut diags));
     }
 
-    let mut prose = ProseStats::default();
-    for (line, t) in &c.prose_text {
-        if !directive_lines.contains(line) {
-            count_prose(t, &mut prose);
-        }
-    }
+    let prose = c.prose;
 
     let (variables, shortcodes) = placeholders(&idx, body_line, &in_code);
     let title = front
@@ -276,7 +277,11 @@ fn commonmark(text: &str, body_start: usize, idx: &LineIndex<'_>) -> Collected {
                 if let Some(it) = item_text.as_mut() {
                     it.push_str(&t);
                 }
-                c.prose_text.push((idx.line_of(start), t.to_string()));
+                // Directive lines read as paragraphs to CommonMark; they are
+                // markup, not prose.
+                if !idx.line(idx.line_of(start)).trim_start().starts_with("::") {
+                    count_prose(&t, &mut c.prose);
+                }
             }
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(it) = item_text.as_mut() {
@@ -356,9 +361,8 @@ fn directives(
     in_code: &dyn Fn(u32) -> bool,
     file: &Path,
     diags: &mut Vec<Diagnostic>,
-) -> (Vec<Directive>, HashSet<u32>) {
+) -> Vec<Directive> {
     let mut out: Vec<Directive> = Vec::new();
-    let mut lines = HashSet::new();
     let mut open: Vec<(usize, usize)> = Vec::new(); // (index into out, colons)
     for line in body_line..=idx.line_count() {
         let text = idx.line(line);
@@ -368,16 +372,13 @@ fn directives(
         match directive::parse_line(text) {
             Ok(None) => {}
             Ok(Some(directive::Line::Leaf(p))) => {
-                lines.insert(line);
                 out.push(make_directive(p, DirectiveKind::Leaf, line, text));
             }
             Ok(Some(directive::Line::Open { colons, parsed })) => {
-                lines.insert(line);
                 open.push((out.len(), colons));
                 out.push(make_directive(parsed, DirectiveKind::Container, line, text));
             }
             Ok(Some(directive::Line::Close { colons })) => {
-                lines.insert(line);
                 // The closing fence needs at least as many colons as its opener.
                 match open.iter().rposition(|&(_, n)| n <= colons) {
                     Some(p) => {
@@ -416,7 +417,7 @@ fn directives(
             ),
         ));
     }
-    (out, lines)
+    out
 }
 
 fn make_directive(p: directive::Parsed, kind: DirectiveKind, line: u32, text: &str) -> Directive {
@@ -537,38 +538,39 @@ fn placeholders(
 ) -> (Vec<VarRef>, Vec<Shortcode>) {
     let mut vars = Vec::new();
     let mut shortcodes = Vec::new();
-    for line in body_line..=idx.line_count() {
-        let text = idx.line(line);
-        for (at, _) in text.match_indices("VAR::") {
-            let name: String = text[at + 5..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            if !name.is_empty() {
-                vars.push(VarRef {
-                    name,
-                    pos: Pos::new(line, LineIndex::col_in(text, at)),
-                });
-            }
+    // One search over the whole body per marker: most pages have none.
+    let body_start = idx.line_start(body_line);
+    let body = &idx.text()[body_start..];
+    for (at, _) in body.match_indices("VAR::") {
+        let name: String = body[at + 5..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if !name.is_empty() {
+            vars.push(VarRef {
+                name,
+                pos: idx.pos(body_start + at),
+            });
         }
-        if in_code(line) {
+    }
+    for (at, _) in body.match_indices("{{") {
+        let rest = &body[at + 2..];
+        if !(rest.starts_with('<') || rest.starts_with('%'))
+            || in_code(idx.line_of(body_start + at))
+        {
             continue;
         }
-        for open in ["{{<", "{{%"] {
-            for (at, _) in text.match_indices(open) {
-                let name: String = text[at + 3..]
-                    .trim_start()
-                    .trim_start_matches('/')
-                    .trim_start()
-                    .chars()
-                    .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '%')
-                    .collect();
-                shortcodes.push(Shortcode {
-                    name,
-                    pos: Pos::new(line, LineIndex::col_in(text, at)),
-                });
-            }
-        }
+        let name: String = rest[1..]
+            .trim_start()
+            .trim_start_matches('/')
+            .trim_start()
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '%')
+            .collect();
+        shortcodes.push(Shortcode {
+            name,
+            pos: idx.pos(body_start + at),
+        });
     }
     (vars, shortcodes)
 }
