@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod markdown;
 pub mod model;
 pub mod plan;
+pub mod run;
 pub mod shell;
 pub mod ui;
 pub mod yaml;
