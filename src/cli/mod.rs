@@ -176,11 +176,15 @@ fn localize(cmd: clap::Command, path: &str) -> clap::Command {
             let mut text = help
                 .or_else(|| a.get_help().map(|h| h.to_string()))
                 .unwrap_or_default();
-            let values: Vec<String> = a
-                .get_possible_values()
-                .iter()
-                .map(|v| v.get_name().to_owned())
-                .collect();
+            // A flag's implicit true/false are no values a user types.
+            let values: Vec<String> = if a.get_action().takes_values() {
+                a.get_possible_values()
+                    .iter()
+                    .map(|v| v.get_name().to_owned())
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let defaults: Vec<String> = a
                 .get_default_values()
                 .iter()

@@ -496,24 +496,22 @@ fn dry_run(
     shard: Option<&str>,
 ) -> Result<u8, Error> {
     let color = ui::color_enabled(false);
+    let say = progress::say;
     if let Some(s) = shard {
-        println!(
-            "{}",
-            ui::paint(
-                color,
-                Tone::Bold,
-                &t!("run-dry-shard", shard = s, labs = units.len())
-            )
-        );
+        say(&ui::paint(
+            color,
+            Tone::Bold,
+            &t!("run-dry-shard", shard = s, labs = units.len()),
+        ));
     }
     let mut total = 0;
     for (_, lab) in units {
         let plan = crate::plan::plan(&ctx.project, lab);
-        print!("{}", super::plan::text(&plan, color));
-        println!(
+        say(super::plan::text(&plan, color).trim_end_matches('\n'));
+        say(&format!(
             "     {}",
             ui::paint(color, Tone::Bold, &t!("run-dry-expected"))
-        );
+        ));
         let mut lab_total = 0;
         for page in &lab.pages {
             let ms = expected_ms(page, recorded);
@@ -525,26 +523,20 @@ fn dry_run(
             } else {
                 t!("run-dry-estimated", duration = progress::human_ms(ms))
             };
-            println!("       {}  {how}", page.rel);
+            say(&format!("       {}  {how}", page.rel));
         }
-        println!(
+        say(&format!(
             "     {}",
-            t!(
-                "run-dry-lab-total",
-                duration = progress::human_ms(lab_total)
-            )
-        );
+            t!("run-dry-lab-total", duration = progress::human_ms(lab_total))
+        ));
         total += lab_total;
     }
     if units.len() > 1 {
-        println!(
-            "{}",
-            t!(
-                "run-dry-total",
-                labs = units.len(),
-                duration = progress::human_ms(total)
-            )
-        );
+        say(&t!(
+            "run-dry-total",
+            labs = units.len(),
+            duration = progress::human_ms(total)
+        ));
     }
     Ok(exit::OK)
 }

@@ -33,7 +33,13 @@ pub struct Console {
     lab: String,
     page: String,
     verbose: bool,
-    quiet_passes: bool,
+}
+
+/// Prints a line on stdout; a closed stdout (`| head`) is not an error
+/// worth stopping a run for.
+pub fn say(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
 }
 
 /// Milliseconds for people: `850 ms`, `12.3 s`, `4 min 5 s`.
@@ -110,15 +116,14 @@ impl Console {
             lab: String::new(),
             page: String::new(),
             verbose,
-            quiet_passes: false,
         }
     }
 
     /// Writes lines above the bar (or plainly).
     pub fn println(&self, text: &str) {
         match &self.bar {
-            Some(bar) => bar.suspend(|| println!("{text}")),
-            None => println!("{text}"),
+            Some(bar) => bar.suspend(|| say(text)),
+            None => say(text),
         }
     }
 
@@ -244,11 +249,11 @@ impl Observer for Console {
         let (ms, blocks) = self.expect.pages.get(&key).copied().unwrap_or((0, 0));
         self.block_ms = if blocks > 0 { ms / blocks as u64 } else { 0 };
         if self.bar.is_none() {
-            println!(
+            say(&format!(
                 "  {} {}",
                 self.paint(Tone::Accent, &page.rel),
                 self.paint(Tone::Dim, &page.title)
-            );
+            ));
         }
         self.set_message(None);
     }
@@ -288,9 +293,6 @@ impl Observer for Console {
             return;
         }
         if self.bar.is_some() && b.status != Status::Warning {
-            return;
-        }
-        if self.quiet_passes && b.status == Status::Passed {
             return;
         }
         let mut line = format!(
@@ -342,14 +344,13 @@ impl Observer for Console {
                 p.path,
                 self.paint(Tone::Dim, &format!("({})", human_ms(p.duration_ms)))
             ));
-        } else if p.status == Status::Skipped
-            && let Some(r) = p.skip_reason
-        {
-            println!(
-                "    {} {}",
+        } else if let Some(r) = p.skip_reason {
+            say(&format!(
+                "  {} {} ({})",
+                self.paint(Tone::Dim, &p.path),
                 self.paint(Tone::Dim, &status_word(Status::Skipped)),
                 skip_word(r)
-            );
+            ));
         }
     }
 
@@ -381,8 +382,10 @@ impl Observer for Console {
         }
         text.push_str(&t!("run-step-prompt"));
         let ask = || -> StepChoice {
-            print!("{text} ");
-            let _ = std::io::stdout().flush();
+            let mut out = std::io::stdout().lock();
+            let _ = write!(out, "{text} ");
+            let _ = out.flush();
+            drop(out);
             loop {
                 // Wait for input or Ctrl-C, whichever comes first.
                 if let Some(fd) = stop.wake_fd() {
@@ -411,8 +414,9 @@ impl Observer for Console {
                     "s" | "skip" => return StepChoice::Skip,
                     "q" | "quit" => return StepChoice::Quit,
                     _ => {
-                        print!("{} ", t!("run-step-prompt"));
-                        let _ = std::io::stdout().flush();
+                        let mut out = std::io::stdout().lock();
+                        let _ = write!(out, "{} ", t!("run-step-prompt"));
+                        let _ = out.flush();
                     }
                 }
             }
@@ -421,7 +425,7 @@ impl Observer for Console {
             Some(bar) => bar.suspend(ask),
             None => {
                 let c = ask();
-                println!();
+                say("");
                 c
             }
         }

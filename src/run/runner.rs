@@ -276,7 +276,13 @@ pub fn preflight(project: &Project, labs: &[Lab], settings: &Settings) -> Result
                         msg!(
                             "run-hook-missing",
                             name = name.as_str(),
-                            file = format!("{}/tests/hook-{name}.sh", page.dir())
+                            file = project.display_path(
+                                &project
+                                    .config
+                                    .locale_root(&page.locale)
+                                    .join(page.dir())
+                                    .join(format!("tests/hook-{name}.sh"))
+                            )
                         ),
                     ));
                 }
@@ -590,7 +596,8 @@ impl<'a> Runner<'a> {
     ) -> Result<PageReport, Error> {
         let started = Instant::now();
         let log_path = log_base.join(format!("{}.log", page.rel));
-        let mut log = PageLog::open(log_path.clone()).map_err(|e| Error::io(&log_path, e))?;
+        // Opened when the first block runs: a page without one leaves no file.
+        let mut log: Option<PageLog> = None;
         self.obs.page_start(page);
         let mut failed = false;
         let mut blocks = Vec::new();
@@ -627,7 +634,14 @@ impl<'a> Runner<'a> {
                         }
                     }
                     StepChoice::Run => {
-                        let r = self.run_block(sess, page, block, &script, &mut log)?;
+                        if log.is_none() {
+                            log = Some(
+                                PageLog::open(log_path.clone())
+                                    .map_err(|e| Error::io(&log_path, e))?,
+                            );
+                        }
+                        let log = log.as_mut().expect("opened above");
+                        let r = self.run_block(sess, page, block, &script, log)?;
                         if r.status.is_failure() {
                             failed = true;
                             if self.settings.bail {
@@ -651,7 +665,7 @@ impl<'a> Runner<'a> {
             status,
             skip_reason: None,
             duration_ms: ms(started.elapsed()),
-            log: Some(log.path.to_string_lossy().into_owned()),
+            log: log.map(|l| l.path.to_string_lossy().into_owned()),
             blocks,
         };
         self.obs.page_done(&report);

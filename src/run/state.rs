@@ -399,10 +399,12 @@ fn unset_var(name: &str, old: &Var) -> String {
 }
 
 /// `declare -x A="b"` → `declare -g -x A="b"`: the script may run inside a
-/// function, where a plain `declare` would make a local variable.
+/// function, where a plain `declare` would make a local variable. Not
+/// `builtin declare`: bash parses `NAME=(…)` compound assignments only when
+/// the command word itself is `declare`.
 fn global(decl: &str) -> String {
     match decl.strip_prefix("declare ") {
-        Some(rest) => format!("builtin declare -g {rest}"),
+        Some(rest) => format!("declare -g {rest}"),
         None => decl.to_owned(),
     }
 }
@@ -480,8 +482,8 @@ mod tests {
         assert!(s.contains("builtin unset -n $'r'"), "{s}");
         // Export removed: unset first, then declare again without -x.
         assert!(s.contains("builtin unset -v $'Y'"), "{s}");
-        assert!(s.contains("builtin declare -g -- Y=\"2\""), "{s}");
-        assert!(s.contains("builtin declare -g -- new=\"4\""), "{s}");
+        assert!(s.contains("\ndeclare -g -- Y=\"2\""), "{s}");
+        assert!(s.contains("\ndeclare -g -- new=\"4\""), "{s}");
         assert!(!s.contains("x=\"1\""), "{s}");
         assert!(!s.contains("builtin set"), "{s}");
     }
