@@ -527,7 +527,10 @@ fn dry_run(
         }
         say(&format!(
             "     {}",
-            t!("run-dry-lab-total", duration = progress::human_ms(lab_total))
+            t!(
+                "run-dry-lab-total",
+                duration = progress::human_ms(lab_total)
+            )
         ));
         total += lab_total;
     }
