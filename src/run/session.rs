@@ -12,8 +12,10 @@
 //! exported and plain variables, functions, aliases, options, the directory.
 //!
 //! When the block ends, the subshell dumps its state with bash's builtins
-//! (`declare -p`, `declare -f`, `alias -p`, `set +o`, `shopt -p`, `$PWD`) to a
-//! control pipe (fd 3) and exits. labrun compares the dump with what the
+//! (`declare -p`, `declare -f`, `alias -p`, `$SHELLOPTS`, `$BASHOPTS`, `$PWD`)
+//! into an in-memory file labrun holds, says so on a control pipe (fd 3), and
+//! exits. (bash writes such a dump a line at a time; into a pipe, each line
+//! would wake labrun.) labrun compares the dump with what the
 //! keeper has and sends the keeper only the statements that changed
 //! ([`super::state`]). No file is written per block and no process is
 //! started other than the fork, which is what makes this several times
@@ -66,7 +68,12 @@ __lr_dump() {
 __lr_end() {
   __lr_f=$-
   { builtin set +x; } 2>/dev/null
-  __lr_dump "$1" "$2" "$__lr_f" >&3
+  if [[ -n ${__lr_dump_to-} ]]; then
+    __lr_dump "$1" "$2" "$__lr_f" >|"$__lr_dump_to"
+    builtin printf 'dumped\0' >&3
+  else
+    __lr_dump "$1" "$2" "$__lr_f" >&3
+  fi
   builtin exit "$1"
 }
 __lr_wait() {
@@ -137,6 +144,8 @@ impl Finished {
 #[derive(Debug)]
 enum Msg {
     Pid(i32),
+    /// The dump is in the scratch file.
+    Dumped,
     Cmd(u32),
     State(Vec<Vec<u8>>),
     Done(i32, i32),
@@ -156,10 +165,11 @@ pub struct Session {
     scratch: Option<Scratch>,
 }
 
-/// Two in-memory files the keeper can read through `/proc/<labrun>/fd/N`.
+/// In-memory files the keeper reaches through `/proc/<labrun>/fd/N`: the
+/// restore script, the job, and the dump a block's subshell writes.
 struct Scratch {
-    files: [std::fs::File; 2],
-    paths: [String; 2],
+    files: [std::fs::File; 3],
+    paths: [String; 3],
 }
 
 impl Scratch {
@@ -172,10 +182,26 @@ impl Scratch {
         };
         let (a, pa) = make("labrun-restore")?;
         let (b, pb) = make("labrun-job")?;
+        let (c, pc) = make("labrun-dump")?;
         Some(Scratch {
-            files: [a, b],
-            paths: [pa, pb],
+            files: [a, b, c],
+            paths: [pa, pb, pc],
         })
+    }
+
+    /// The dump the subshell wrote, as the fields of a `state` message.
+    fn read_dump(&self) -> Option<Vec<Vec<u8>>> {
+        use std::os::unix::fs::FileExt;
+        let file = &self.files[2];
+        let len = file.metadata().ok()?.len() as usize;
+        let mut buf = vec![0u8; len];
+        file.read_exact_at(&mut buf, 0).ok()?;
+        let mut fields: Vec<Vec<u8>> = buf.split(|&b| b == 0).map(<[u8]>::to_vec).collect();
+        // The text ends with a NUL: the split leaves an empty last piece.
+        if fields.last().is_some_and(Vec::is_empty) {
+            fields.pop();
+        }
+        (fields.len() == 1 + state::DUMP_FIELDS && fields[0] == b"state").then_some(fields)
     }
 }
 
@@ -231,6 +257,9 @@ impl Session {
             scratch: Scratch::new(),
         };
         let mut init = String::from(PRELUDE);
+        if let Some(sc) = &session.scratch {
+            init.push_str(&format!("__lr_dump_to={}\n", quote(&sc.paths[2])));
+        }
         init.push_str(&opts.prelude);
         if !init.ends_with('\n') {
             init.push('\n');
@@ -387,6 +416,13 @@ impl Session {
                     on(Event::Command(l));
                 }
                 Some(Msg::State(fields)) => finished.dump = state::parse_dump(&fields[1..]),
+                Some(Msg::Dumped) => {
+                    finished.dump = self
+                        .scratch
+                        .as_ref()
+                        .and_then(Scratch::read_dump)
+                        .and_then(|f| state::parse_dump(&f[1..]));
+                }
                 Some(Msg::Done(p, status)) if Some(p) == pid || pid.is_none() => {
                     finished.end = killed.unwrap_or(End::Exited(status));
                     if let (End::Exited(_), Some(d)) = (&finished.end, &finished.dump) {
@@ -438,7 +474,7 @@ impl Session {
             targets.terminate(KILL_GRACE, &mut || {
                 let mut fds = [PollFd::new(ctrl.as_fd(), PollFlags::POLLIN)];
                 if poll(&mut fds, PollTimeout::ZERO).unwrap_or(0) > 0 {
-                    let mut chunk = [0u8; 65536];
+                    let mut chunk = [0u8; 4096];
                     if let Ok(n) = ctrl.read(&mut chunk) {
                         buf.extend_from_slice(&chunk[..n]);
                     }
@@ -487,7 +523,7 @@ impl Session {
                 return Ok(None);
             }
             if ready.0 {
-                let mut chunk = [0u8; 65536];
+                let mut chunk = [0u8; 4096];
                 let n = self.ctrl.read(&mut chunk)?;
                 if n == 0 {
                     // Every writer is gone: the keeper and all it started.
@@ -503,6 +539,7 @@ impl Session {
         let mut fields: Vec<&[u8]> = Vec::new();
         let mut pos = 0;
         let arity = |tag: &[u8]| match tag {
+            b"dumped" => Some(1),
             b"pid" | b"cmd" => Some(2),
             b"done" => Some(3),
             b"state" => Some(1 + state::DUMP_FIELDS),
@@ -534,6 +571,7 @@ impl Session {
             b"pid" => Msg::Pid(num(fields[1]) as i32),
             b"cmd" => Msg::Cmd(num(fields[1]) as u32),
             b"done" => Msg::Done(num(fields[1]) as i32, num(fields[2]) as i32),
+            b"dumped" => Msg::Dumped,
             _ => Msg::State(fields.iter().map(|f| f.to_vec()).collect()),
         };
         self.buf.drain(..pos);
