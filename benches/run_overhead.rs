@@ -106,9 +106,24 @@ fn main() {
     // lab; the per-block figure is the difference to a 2-block lab.
     let marginal = per(full.saturating_sub(fixed), blocks - 2);
     let naive_ms = per(base, blocks);
-    println!("run_overhead: {blocks} trivial blocks, median of {rounds} rounds, {} cores", std::thread::available_parallelism().map_or(0, |n| n.get()));
-    println!("  labrun run:          {:8.3} ms/block  ({:.2} s in all, {:.0} ms start-up)", marginal, full.as_secs_f64(), fixed.as_secs_f64() * 1000.0);
-    println!("  naive bash -c + env: {:8.3} ms/block  ({:.2} s in all)", naive_ms, base.as_secs_f64());
+    println!(
+        "run_overhead: {blocks} trivial blocks, median of {rounds} rounds, {} cores",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    println!(
+        "  labrun run:          {:8.3} ms/block  ({:.2} s in all, {:.0} ms start-up)",
+        marginal,
+        full.as_secs_f64(),
+        fixed.as_secs_f64() * 1000.0
+    );
+    println!(
+        "  naive bash -c + env: {:8.3} ms/block  ({:.2} s in all)",
+        naive_ms,
+        base.as_secs_f64()
+    );
     println!("  ratio naive/labrun:  {:8.2}x", naive_ms / marginal);
-    println!("  target: labrun <= 2 ms/block: {}", if marginal <= 2.0 { "met" } else { "NOT met" });
+    println!(
+        "  target: labrun <= 2 ms/block: {}",
+        if marginal <= 2.0 { "met" } else { "NOT met" }
+    );
 }

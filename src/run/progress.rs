@@ -98,7 +98,7 @@ impl Console {
                 ProgressDrawTarget::stdout(),
             );
             let template = format!(
-                "{{spinner}} [{{elapsed_precise}}] {{wide_bar}} {{percent}}% {} {{eta}}  {{msg}}",
+                "{{spinner}} [{{elapsed_precise}}] {{bar:24}} {{percent:>3}}% {} {{eta:>3}}  {{wide_msg}}",
                 t!("run-progress-eta")
             );
             bar.set_style(

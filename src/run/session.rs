@@ -28,6 +28,9 @@
 //! the block). A block killed for its timeout sends no dump: the keeper keeps
 //! the state from before it.
 //!
+//! A block that ends the subshell early (`exit`, `set -e`) still reports its
+//! state through an EXIT trap, unless it replaced that trap with its own.
+//!
 //! Limits that follow: traps and background jobs (`jobs`, `wait %1`) belong
 //! to the block that set them; `$$` is the keeper's pid.
 
@@ -67,7 +70,7 @@ __lr_dump() {
 }
 __lr_end() {
   __lr_f=$-
-  { builtin set +x; } 2>/dev/null
+  { builtin set +x; builtin trap - EXIT; } 2>/dev/null
   if [[ -n ${__lr_dump_to-} ]]; then
     __lr_dump "$1" "$2" "$__lr_f" >|"$__lr_dump_to"
     builtin printf 'dumped\0' >&3
@@ -333,7 +336,7 @@ impl Session {
         on: &mut dyn FnMut(Event),
     ) -> std::io::Result<Finished> {
         let line = format!(
-            "builtin set -m; ( builtin set +m; builtin printf 'pid\\0%s\\0' \"$BASHPID\" >&3; __lr_b={}; builtin eval \"$__lr_b\"; __lr_end \"$?\" 0 ) </dev/null >>{} 2>&1 & builtin set +m; __lr_wait \"$!\"\n",
+            "builtin set -m; ( builtin set +m; builtin printf 'pid\\0%s\\0' \"$BASHPID\" >&3; builtin trap '__lr_end \"$?\" 0' EXIT; __lr_b={}; builtin eval \"$__lr_b\"; __lr_end \"$?\" 0 ) </dev/null >>{} 2>&1 & builtin set +m; __lr_wait \"$!\"\n",
             quote(script),
             quote(&log.to_string_lossy())
         );
@@ -613,5 +616,161 @@ impl Session {
 impl Drop for Session {
     fn drop(&mut self) {
         self.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(dir: &Path) -> Session {
+        let opts = SessionOptions {
+            bash: PathBuf::from("bash"),
+            work_dir: dir.to_owned(),
+            env: vec![("LABRUN_TEST".into(), "1".into())],
+            log: dir.join("session.log"),
+            prelude: String::new(),
+        };
+        Session::start(&opts, Stop::new().unwrap()).unwrap()
+    }
+
+    /// Runs commands as a block's script would (checked, one by one).
+    fn block(s: &mut Session, dir: &Path, commands: &[&str]) -> Finished {
+        let mut script = String::new();
+        for (i, c) in commands.iter().enumerate() {
+            let line = i + 1;
+            script.push_str(&format!(
+                "builtin printf 'cmd\\0%s\\0' {line} >&3\n{c}\n__lr_rc=$?; [[ $__lr_rc == 0 ]] || __lr_end \"$__lr_rc\" {line}\n"
+            ));
+        }
+        s.run_block(
+            &script,
+            &dir.join("out.log"),
+            Duration::from_secs(20),
+            &mut |_| {},
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn state_survives_the_users_options_and_functions() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut s = session(d);
+        // The user's strict mode and functions shadowing builtins must not
+        // break the session's own helpers.
+        let f = block(
+            &mut s,
+            d,
+            &[
+                "set -euo pipefail",
+                "set -o noclobber",
+                "printf() { echo hijacked; }",
+                "wait() { return 9; }",
+                "alias set=false",
+                "A=1; declare -A M=([k]='v w')",
+            ],
+        );
+        assert_eq!(f.end, End::Exited(0));
+        // Under the user's `set -e` the subshell exits at `false`; its EXIT
+        // trap still reports the state, and the last command names the line.
+        let f = block(
+            &mut s,
+            d,
+            &["test \"$A\" = 1", "B=2", "false", "echo not reached"],
+        );
+        assert_eq!(f.end, End::Exited(1));
+        assert!(f.dump.is_some());
+        assert_eq!(f.last_command, Some(3));
+        let f = block(
+            &mut s,
+            d,
+            &[
+                "test \"${M[k]}\" = 'v w'",
+                "[[ -o nounset ]]",
+                "test $B = 2",
+            ],
+        );
+        assert_eq!(
+            f.end,
+            End::Exited(0),
+            "{:?}",
+            std::fs::read_to_string(d.join("out.log"))
+        );
+    }
+
+    #[test]
+    fn exit_in_a_block_ends_the_block_and_keeps_the_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut s = session(d);
+        assert_eq!(block(&mut s, d, &["KEEP=yes"]).end, End::Exited(0));
+        let f = block(&mut s, d, &["SET=yes", "exit 3", "NOT=reached"]);
+        assert_eq!(f.end, End::Exited(3));
+        assert_eq!(f.last_command, Some(2));
+        let f = block(
+            &mut s,
+            d,
+            &["test \"$KEEP$SET\" = yesyes", "test -z \"${NOT-}\""],
+        );
+        assert_eq!(f.end, End::Exited(0));
+        // A block that takes the EXIT trap for itself loses its changes
+        // when it exits early, but the session goes on.
+        let f = block(&mut s, d, &["trap 'echo bye' EXIT", "LOST=yes", "exit 4"]);
+        assert_eq!(f.end, End::Exited(4));
+        assert!(f.dump.is_none());
+        let f = block(&mut s, d, &["test -z \"${LOST-}\""]);
+        assert_eq!(f.end, End::Exited(0));
+    }
+
+    #[test]
+    fn programs_see_exported_variables_and_the_directory_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut s = session(d);
+        block(
+            &mut s,
+            d,
+            &["export E=exported", "P=plain", "mkdir -p x && cd x"],
+        );
+        let out = d.join("prog.log");
+        let f = s
+            .run_program(
+                &[
+                    "bash".into(),
+                    "-c".into(),
+                    "echo \"$E|${P-}|${EXTRA}|${PWD##*/}|$LABRUN_TEST\"".into(),
+                ],
+                &[("EXTRA".into(), "it's \"quoted\"".into())],
+                &out,
+                Duration::from_secs(20),
+                &mut |_| {},
+            )
+            .unwrap();
+        assert_eq!(f.end, End::Exited(0));
+        assert_eq!(
+            std::fs::read_to_string(out).unwrap(),
+            "exported||it's \"quoted\"|x|1\n"
+        );
+    }
+
+    #[test]
+    fn a_stop_ends_the_running_block() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut s = session(d);
+        let stop = s.stop.clone();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            stop.trigger();
+        });
+        let start = Instant::now();
+        let f = block(&mut s, d, &["sleep 30"]);
+        t.join().unwrap();
+        assert_eq!(f.end, End::Interrupted);
+        assert!(start.elapsed() < Duration::from_secs(10));
+        let keeper = s.pid();
+        s.close();
+        assert!(!procs::alive(keeper));
     }
 }
