@@ -22,7 +22,7 @@ fn env_num(name: &str, default: usize) -> usize {
 fn command(i: usize, blocks: usize) -> String {
     if i + 1 == blocks {
         format!("test \"$N\" = {}", blocks / 2)
-    } else if i % 2 == 0 {
+    } else if i.is_multiple_of(2) {
         "export N=$((N+1))".to_owned()
     } else {
         "echo \"$N\" >/dev/null".to_owned()
