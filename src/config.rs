@@ -105,13 +105,25 @@ impl Default for CheckConfig {
     }
 }
 
-/// Settings of `labrun render`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+/// Settings of `labrun render` and `labrun time`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct RenderConfig {
     /// Rewrites the start of a `::yaml` file path for its default title,
     /// e.g. `manifests/` → `~/environment/eks-workshop/`.
     pub title_prefix: BTreeMap<String, String>,
+    /// `::required-time` multiplies reading plus execution time by this
+    /// (the workshop site's `factor`): room for typing and thinking.
+    pub time_factor: f64,
+}
+
+impl Default for RenderConfig {
+    fn default() -> Self {
+        RenderConfig {
+            title_prefix: BTreeMap::new(),
+            time_factor: 1.0,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -262,6 +274,13 @@ impl Config {
                 ));
             }
         }
+        let factor = self.render.time_factor;
+        if !(factor.is_finite() && factor > 0.0) {
+            return Err(fail(
+                "time-factor",
+                msg!("config-bad-time-factor", value = factor.to_string()).text(),
+            ));
+        }
         for (key, path) in [
             ("content", &self.content),
             ("manifests", &self.manifests),
@@ -380,7 +399,7 @@ mod tests {
     #[test]
     fn every_key_parses() {
         let c = parse(
-            "content: docs\nlayout: locale-dirs\nlocales: [en, ja, ko]\nsource-locale: en\nmanifests: m\nvariables:\n  REF: main\ntimeouts:\n  block: 60\n  hook: 30\ndurations: d.json\nprepare-environment:\n  setup: s/{id}.sh\n  cleanup: c/{id}.sh\n  requires: [kubectl]\n  state: .labrun/environment\ncheck:\n  directives: [yaml]\n  disable: [links/broken]\nrender:\n  title-prefix:\n    manifests/: ~/environment/\n",
+            "content: docs\nlayout: locale-dirs\nlocales: [en, ja, ko]\nsource-locale: en\nmanifests: m\nvariables:\n  REF: main\ntimeouts:\n  block: 60\n  hook: 30\ndurations: d.json\nprepare-environment:\n  setup: s/{id}.sh\n  cleanup: c/{id}.sh\n  requires: [kubectl]\n  state: .labrun/environment\ncheck:\n  directives: [yaml]\n  disable: [links/broken]\nrender:\n  title-prefix:\n    manifests/: ~/environment/\n  time-factor: 1.5\n",
         )
         .unwrap();
         assert_eq!(c.variables["REF"], "main");
@@ -392,6 +411,8 @@ mod tests {
         );
         assert_eq!(c.check.disable, ["links/broken"]);
         assert_eq!(c.render.title_prefix["manifests/"], "~/environment/");
+        assert_eq!(c.render.time_factor, 1.5);
+        assert_eq!(parse("").unwrap().render.time_factor, 1.0);
     }
 
     #[test]
@@ -404,6 +425,7 @@ mod tests {
         assert_eq!(config_error("locales: [en]\nsource-locale: ja\n").0, 2);
         assert_eq!(config_error("manifests: ../elsewhere\n").0, 1);
         assert_eq!(config_error("variables:\n  bad-name: x\n").0, 1);
+        assert_eq!(config_error("render:\n  time-factor: 0\n").0, 2);
     }
 
     #[test]

@@ -21,6 +21,13 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A data file labrun reads (durations, reports) cannot be used.
+    Invalid {
+        file: PathBuf,
+        line: u32,
+        col: u32,
+        detail: String,
+    },
     UnknownLab {
         name: String,
         suggestions: Vec<String>,
@@ -54,6 +61,20 @@ impl Error {
             } => {
                 msg!(
                     "error-config",
+                    file = file.display().to_string(),
+                    line = *line,
+                    col = *col,
+                    detail = detail.as_str()
+                )
+            }
+            Error::Invalid {
+                file,
+                line,
+                col,
+                detail,
+            } => {
+                msg!(
+                    "error-invalid-file",
                     file = file.display().to_string(),
                     line = *line,
                     col = *col,

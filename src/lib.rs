@@ -5,18 +5,24 @@
 //! [`model`]. The jobs ([`plan`], and run, check, drift, render in their own
 //! modules) read that model; [`cli`] is the command-line front end.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod drift;
+pub mod durations;
 pub mod error;
 pub mod i18n;
+pub mod manifest;
 pub mod markdown;
 pub mod model;
 pub mod plan;
+pub mod render;
 pub mod run;
 pub mod shell;
 pub mod ui;
+pub mod verify;
 pub mod yaml;
 
 pub use error::Error;

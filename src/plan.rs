@@ -63,8 +63,10 @@ pub struct PlanBlock {
 #[derive(Clone, Debug, Serialize)]
 pub struct PlanHook {
     pub name: String,
-    /// The script, relative to the project root; `null` when missing.
+    /// The script `tests/hook-NAME.sh`, relative to the project root; `null` when missing.
     pub file: Option<String>,
+    /// The declarative hook `tests/hook-NAME.yaml`; `null` when missing.
+    pub expectations: Option<String>,
     pub timeout: u64,
 }
 
@@ -131,12 +133,14 @@ fn plan_block(project: &Project, page: &Page, b: &Block) -> PlanBlock {
         wait: a.wait.unwrap_or(0),
         expect_error: a.expect_error,
         raw: a.raw,
-        hook: a.hook.as_ref().map(|name| PlanHook {
-            name: name.clone(),
-            file: project
-                .hook_path(page, name)
-                .map(|p| project.display_path(&p)),
-            timeout: a.hook_timeout.unwrap_or(t.hook),
+        hook: a.hook.as_ref().map(|name| {
+            let files = crate::verify::hook_files(project, page, name);
+            PlanHook {
+                name: name.clone(),
+                file: files.script.map(|p| project.display_path(&p)),
+                expectations: files.expectations.map(|p| project.display_path(&p)),
+                timeout: a.hook_timeout.unwrap_or(t.hook),
+            }
         }),
         commands: b
             .commands

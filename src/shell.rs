@@ -190,6 +190,46 @@ pub fn strip_comments(text: &str) -> String {
         .join("\n")
 }
 
+/// A whole script (one extracted command with its heredoc bodies, or a
+/// `raw=true` block) with its comments removed: shell text goes through
+/// [`strip_comments`], heredoc bodies are data and stay as written (only a
+/// trailing `\r` and trailing blanks are dropped). [`strip_comments`] alone
+/// would read a body line such as `it's # not shell` as shell text.
+pub fn strip_script_comments(text: &str) -> String {
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let mut segment = lines[i].to_owned();
+        i += 1;
+        let mut lexed = scan(&segment);
+        while lexed.ending.continues() && i < lines.len() {
+            segment.push('\n');
+            segment.push_str(lines[i]);
+            i += 1;
+            lexed = scan(&segment);
+        }
+        let code = strip_comments(&segment);
+        if !code.is_empty() {
+            out.push(code);
+        }
+        for heredoc in &lexed.heredocs {
+            while i < lines.len() {
+                let body = lines[i];
+                i += 1;
+                out.push(body.trim_end().to_owned());
+                if heredoc.is_end(body) {
+                    break;
+                }
+            }
+        }
+    }
+    out.join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,5 +302,69 @@ mod tests {
         };
         assert!(!h.is_end("\tEOF"));
         assert!(!h.is_end("EOF "));
+    }
+
+    #[test]
+    fn script_comments_spare_heredoc_bodies() {
+        let script = "cat <<'EOF' > a.yaml # write it\n# it's data\nkey: v # kept\nEOF\n# next\nls -l  # list";
+        assert_eq!(
+            strip_script_comments(script),
+            "cat <<'EOF' > a.yaml\n# it's data\nkey: v # kept\nEOF\nls -l"
+        );
+        // A translated comment changes nothing; a changed quoted `#` does.
+        assert_eq!(
+            strip_script_comments("echo \"a # b\" # note"),
+            strip_script_comments("echo \"a # b\" # メモ")
+        );
+        assert_ne!(
+            strip_script_comments("echo \"a # b\""),
+            strip_script_comments("echo \"a # c\"")
+        );
+        assert_eq!(strip_script_comments("# only a comment"), "");
+        assert_eq!(
+            strip_script_comments("kubectl get pods \\\r\n  -n ui # ns\r\n"),
+            "kubectl get pods \\\n  -n ui"
+        );
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// A shell word: plain, single- or double-quoted (quotes may hold `#`).
+        fn word() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[a-z0-9./=-]{1,8}",
+                "[a-z #]{0,8}".prop_map(|w| format!("'{w}'")),
+                "[a-z #]{0,8}".prop_map(|w| format!("\"{w}\"")),
+            ]
+        }
+
+        fn command() -> impl Strategy<Value = String> {
+            prop::collection::vec(word(), 1..6).prop_map(|w| w.join(" "))
+        }
+
+        proptest! {
+            #[test]
+            fn trailing_comments_never_change_a_command(
+                cmd in command(),
+                comment in "[^\n\r]{0,20}",
+            ) {
+                prop_assert_eq!(
+                    strip_script_comments(&format!("{cmd} # {comment}")),
+                    strip_script_comments(&cmd)
+                );
+                prop_assert_eq!(
+                    strip_script_comments(&format!("# {comment}\n{cmd}")),
+                    strip_script_comments(&cmd)
+                );
+            }
+
+            #[test]
+            fn quoted_text_is_never_a_comment(a in "[a-z ]{0,6}", b in "[a-z ]{0,6}") {
+                let x = strip_script_comments(&format!("echo \"{a}#{b}\""));
+                prop_assert_eq!(x, format!("echo \"{a}#{b}\""));
+            }
+        }
     }
 }

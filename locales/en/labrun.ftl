@@ -80,3 +80,6 @@ cli-help-flag = Print help
 cli-version-flag = Print version
 cli-default-value = [default: { $value }]
 cli-possible-values = [possible values: { $values }]
+durations-not-an-object = the durations file must be a JSON object mapping `/<path>.md` to milliseconds
+durations-bad-value = the duration of `{ $page }` must be a number of milliseconds, 0 or more
+error-invalid-file = { $file }:{ $line }:{ $col }: cannot use this file: { $detail }

@@ -19,6 +19,10 @@ help-run-record_durations = Merge the duration of each passed page (milliseconds
 help-run-log_dir = Directory for the output of every block (default: a new temporary directory)
 help-run-verbose = Show each block's output as it runs
 help-run-step = Show each block before it runs and ask: run, skip or quit
+help-run-context = The kubeconfig context for labrun, the blocks and the hooks
+help-run-kubeconfig = The kubeconfig file for labrun, the blocks and the hooks
+help-run-check_leaks = Snapshot the cluster before each lab and after it, and report what the lab left behind
+run-cluster = Cluster: context { $context } ({ $server }, Kubernetes { $version })
 about-report = Work with the reports of runs
 about-report-merge = Join the reports of the shards of one run into one report
 help-report-merge-files = The shards' reports: all JSON (labrun.run/v1) or all JUnit XML
@@ -38,7 +42,6 @@ run-from-ambiguous = --from { $page } matches several pages: { $matches }; give 
 run-from-no-block = { $file }:{ $line }: no runnable block there; give the line of a block's opening fence
 run-no-bash = bash is not on PATH; labrun runs labs with bash
 run-session-start-failed = cannot start the lab's shell ({ $bash }): { $detail }
-run-durations-invalid = { $file } is not a durations file (a JSON object of page paths to milliseconds): { $detail }
 run-unknown-variable = unknown variable `VAR::{ $name }`; define it under `variables:` in labrun.yaml or pass --var { $name }=VALUE (known: { $known })
 run-hook-missing = hook `{ $name }` has no script; expected { $file }
 
@@ -83,6 +86,7 @@ run-failure-exit = the block failed with exit code { $code }
 run-failure-timeout = the block timed out after { $seconds } s and was killed with everything it started
 run-failure-hook = hook { $name } ({ $phase }) failed with exit code { $code }
 run-failure-hook-timeout = hook { $name } ({ $phase }) timed out
+run-failure-hook-expectations = hook { $name } ({ $phase }): an expectation does not hold
 run-failure-interrupted = interrupted while the block ran
 run-failure-session-lost = the lab's shell ended while the block ran (did it run `exit` or kill its own shell?)
 run-failure-command = command (line { $line }):

@@ -71,3 +71,6 @@ cli-help-flag = ヘルプを表示します
 cli-version-flag = バージョンを表示します
 cli-default-value = [既定値: { $value }]
 cli-possible-values = [指定できる値: { $values }]
+durations-not-an-object = 所要時間ファイルは `/<path>.md` からミリ秒への JSON オブジェクトである必要があります
+durations-bad-value = `{ $page }` の所要時間には 0 以上のミリ秒数を指定してください
+error-invalid-file = { $file }:{ $line }:{ $col }: このファイルは使えません: { $detail }

@@ -19,6 +19,10 @@ help-run-record_durations = 成功した各ページの所要時間（ミリ秒�
 help-run-log_dir = 各ブロックの出力を保存するディレクトリ（既定: 新しい一時ディレクトリ）
 help-run-verbose = 各ブロックの出力を実行中に表示します
 help-run-step = 各ブロックを実行前に表示し、実行・スキップ・終了を尋ねます
+help-run-context = labrun、ブロック、フックが使う kubeconfig のコンテキスト
+help-run-kubeconfig = labrun、ブロック、フックが使う kubeconfig ファイル
+help-run-check_leaks = 各ラボの前後でクラスターのスナップショットを取り、ラボが残したものを報告します
+run-cluster = クラスター: コンテキスト { $context }（{ $server }、Kubernetes { $version }）
 about-report = 実行レポートを扱います
 about-report-merge = 1 回の実行を分割した各シャードのレポートを 1 つにまとめます
 help-report-merge-files = 各シャードのレポート。すべて JSON（labrun.run/v1）か、すべて JUnit XML
@@ -38,7 +42,6 @@ run-from-ambiguous = --from { $page } に一致するページが複数ありま
 run-from-no-block = { $file }:{ $line }: そこに実行できるブロックはありません。ブロックの開始フェンスの行を指定してください
 run-no-bash = PATH に bash がありません。labrun はラボを bash で実行します
 run-session-start-failed = ラボのシェル（{ $bash }）を起動できません: { $detail }
-run-durations-invalid = { $file } は所要時間ファイル（ページのパスからミリ秒への JSON オブジェクト）ではありません: { $detail }
 run-unknown-variable = 未定義の変数 `VAR::{ $name }` です。labrun.yaml の `variables:` に定義するか、--var { $name }=VALUE を指定してください（定義済み: { $known }）
 run-hook-missing = フック `{ $name }` のスクリプトがありません。{ $file } が必要です
 
@@ -77,6 +80,7 @@ run-failure-exit = ブロックが終了コード { $code } で失敗しまし�
 run-failure-timeout = ブロックが { $seconds } 秒でタイムアウトしたため、起動したプロセスごと強制終了しました
 run-failure-hook = フック { $name }（{ $phase }）が終了コード { $code } で失敗しました
 run-failure-hook-timeout = フック { $name }（{ $phase }）がタイムアウトしました
+run-failure-hook-expectations = フック { $name }（{ $phase }）: 満たされない期待値があります
 run-failure-interrupted = ブロックの実行中に中断されました
 run-failure-session-lost = ブロックの実行中にラボのシェルが終了しました（`exit` を実行したか、自分のシェルを終了させていませんか？）
 run-failure-command = コマンド（{ $line } 行目）:

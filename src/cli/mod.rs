@@ -1,9 +1,14 @@
 //! The command-line front end: clap definitions, language choice, exit codes.
 //! Each subcommand lives in its own file and calls into the library.
 
+mod check;
+mod drift;
 mod plan;
+mod render;
 mod report;
 mod run;
+mod time;
+mod verify;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -50,6 +55,16 @@ pub struct Cli {
 pub enum Command {
     /// Show the ordered pages and runnable blocks of a lab, executing nothing.
     Plan(plan::Args),
+    /// Find translations that fell behind their source or no longer run the same lab.
+    Drift(drift::Args),
+    /// Check every page of every locale without a cluster.
+    Check(check::Args),
+    /// Show pages as a reader sees them, in the terminal or as a static HTML site.
+    Render(render::Args),
+    /// Show how a lab's required time is computed.
+    Time(time::Args),
+    /// Evaluate a lab's declarative hooks against the cluster as it is now, running no block.
+    Verify(verify::Args),
     /// Run a lab (or every lab) like a careful person at one terminal, and report to CI.
     Run(run::Args),
     /// Work with run reports.
@@ -339,6 +354,11 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         };
         match &cli.command {
             Command::Plan(a) => plan::exec(&ctx, a),
+            Command::Drift(a) => drift::exec(&ctx, a),
+            Command::Check(a) => check::exec(&ctx, a),
+            Command::Render(a) => render::exec(&ctx, a),
+            Command::Time(a) => time::exec(&ctx, a),
+            Command::Verify(a) => verify::exec(&ctx, a),
             Command::Run(a) => run::exec(&ctx, a),
             Command::Report(a) => report::exec(&ctx, a),
         }

@@ -79,9 +79,10 @@ pub fn text(plan: &Plan, color: bool) -> String {
                 facts.push(t!("plan-wait", seconds = b.wait));
             }
             if let Some(h) = &b.hook {
-                facts.push(match &h.file {
-                    Some(_) => t!("plan-hook", name = h.name.as_str()),
-                    None => t!("plan-hook-missing", name = h.name.as_str()),
+                facts.push(if h.file.is_some() || h.expectations.is_some() {
+                    t!("plan-hook", name = h.name.as_str())
+                } else {
+                    t!("plan-hook-missing", name = h.name.as_str())
                 });
             }
             if b.expect_error {

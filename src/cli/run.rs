@@ -3,17 +3,18 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::durations::Durations;
 use crate::error::Error;
 use crate::i18n::{self, Lang};
 use crate::model::{Lab, Page};
 use crate::msg;
-use crate::run::durations::{self, Durations};
 use crate::run::progress::{self, Console, Expectations};
 use crate::run::report::{RunReport, Status};
-use crate::run::runner::{self, FromBlock, Runner, Settings};
+use crate::run::runner::{self, Cluster, FromBlock, Runner, Settings};
 use crate::run::{Stop, procs, shard, workshop_labs};
 use crate::t;
 use crate::ui::{self, Tone};
+use crate::verify::{self, Kube};
 
 use super::{Context, exit};
 
@@ -66,6 +67,15 @@ pub struct Args {
     /// Show each block and ask: run, skip or quit.
     #[arg(long)]
     pub step: bool,
+    /// The kubeconfig context for labrun, the blocks and the hooks.
+    #[arg(long, value_name = "CONTEXT")]
+    pub context: Option<String>,
+    /// The kubeconfig file for labrun, the blocks and the hooks.
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+    /// Snapshot the cluster before each lab and after it, and report what it left behind.
+    #[arg(long)]
+    pub check_leaks: bool,
 }
 
 fn usage(m: crate::i18n::Msg) -> Error {
@@ -75,8 +85,8 @@ fn usage(m: crate::i18n::Msg) -> Error {
 /// Expected ms of a page: its recorded duration, else a rough guess from its
 /// blocks (a second each, plus waits).
 fn expected_ms(page: &Page, recorded: &Durations) -> u64 {
-    if let Some(ms) = recorded.get(&durations::key(page)) {
-        return *ms;
+    if let Some(ms) = recorded.page_ms(&page.rel) {
+        return ms;
     }
     if page.notest {
         return 0;
@@ -248,17 +258,13 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
 
     // Recorded durations: for the ETA, --dry-run and --shard.
     let durations_path = config.durations_file();
-    let recorded = if durations_path.is_file() {
-        durations::load(&durations_path)?
-    } else if let Some(p) = &args.record_durations {
-        durations::load(p)?
-    } else {
-        Durations::new()
-    };
+    let mut recorded = Durations::load(&durations_path)?;
     if let Some(p) = &args.record_durations {
         // A broken file is found before anything runs, not after.
-        durations::load(p)?;
+        let target = Durations::load(p)?;
+        recorded = recorded.or(target);
     }
+    let recorded = recorded.unwrap_or_default();
 
     // Sharding.
     let mut units: Vec<(usize, Lab)> = labs.into_iter().enumerate().collect();
@@ -291,6 +297,42 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
 
     let bash = find_bash().ok_or_else(|| usage(msg!("run-no-bash")))?;
     let lab_list: Vec<Lab> = units.iter().map(|(_, l)| l.clone()).collect();
+    let mut settings = Settings {
+        bash,
+        log_dir: PathBuf::new(),
+        work_root: PathBuf::new(),
+        block_timeout: settings_timeout,
+        hook_timeout,
+        variables,
+        bail: args.bail,
+        from,
+        only,
+        step: args.step,
+        verbose: args.verbose,
+        env: Vec::new(),
+        cluster: None,
+        check_leaks: args.check_leaks,
+    };
+    // Everything that can refuse the run comes before anything is created.
+    runner::preflight(&ctx.project, &lab_list, &settings)?;
+    let mut specs = std::collections::BTreeMap::new();
+    for lab in &lab_list {
+        specs.extend(
+            verify::load_lab_hooks(&ctx.project, lab)
+                .map_err(|diagnostics| Error::Content { diagnostics })?,
+        );
+    }
+    let kube = Kube::new(args.kubeconfig.clone(), args.context.clone());
+    let needs_cluster = args.check_leaks
+        || lab_list
+            .iter()
+            .any(|l| verify::preflight::lab_needs_kubectl(&ctx.project, l));
+    let cluster_info = if needs_cluster {
+        Some(verify::preflight::check(&kube)?)
+    } else {
+        None
+    };
+
     let log_dir = match &args.log_dir {
         Some(d) => {
             std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
@@ -306,20 +348,18 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         .prefix("labrun-work-")
         .tempdir()
         .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
-    let settings = Settings {
-        bash,
-        log_dir: log_dir.clone(),
-        work_root: work.path().to_owned(),
-        block_timeout: settings_timeout,
-        hook_timeout,
-        variables,
-        bail: args.bail,
-        from,
-        only,
-        step: args.step,
-        verbose: args.verbose,
-    };
-    runner::preflight(&ctx.project, &lab_list, &settings)?;
+    settings.log_dir = log_dir.clone();
+    settings.work_root = work.path().to_owned();
+    // Blocks and hooks use the same kubeconfig and context as labrun.
+    settings.env = kube
+        .env(work.path())
+        .map_err(|e| Error::io(work.path(), e))?
+        .into_iter()
+        .map(|(k, v)| (k, v.to_string_lossy().into_owned()))
+        .collect();
+    if needs_cluster {
+        settings.cluster = Some(Cluster { kube, specs });
+    }
 
     let stop = Stop::new().map_err(|e| Error::io(Path::new("."), e))?;
     stop.install_signals()
@@ -333,10 +373,18 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
             expect.total_ms += ms;
             expect
                 .pages
-                .insert(durations::key(p), (ms, p.runnable_blocks().count()));
+                .insert(Durations::key(&p.rel), (ms, p.runnable_blocks().count()));
         }
     }
     let mut console = Console::new(expect, args.verbose);
+    if let Some(info) = &cluster_info {
+        console.println(&t!(
+            "run-cluster",
+            context = info.context.as_deref().unwrap_or("-"),
+            server = info.server.as_deref().unwrap_or("-"),
+            version = info.version.as_str()
+        ));
+    }
     let mut reports = Vec::new();
     let result = {
         let mut runner = Runner::new(&ctx.project, &settings, stop.clone(), &mut console);
@@ -398,7 +446,7 @@ fn write_reports(args: &Args, report: &RunReport, labs: &[Lab]) -> Result<(), Er
         write_file(p, &text)?;
     }
     if let Some(p) = &args.record_durations {
-        let mut new = Durations::new();
+        let mut new = Vec::new();
         for (lab, lr) in labs.iter().zip(&report.labs) {
             for (page, pr) in lab.pages.iter().zip(&lr.pages) {
                 let ran = pr.blocks.iter().any(|b| b.status != Status::Skipped);
@@ -408,11 +456,11 @@ fn write_reports(args: &Args, report: &RunReport, labs: &[Lab]) -> Result<(), Er
                         || b.skip_reason == Some(crate::run::report::SkipReason::TestFalse)
                 });
                 if ran && whole {
-                    new.insert(durations::key(page), pr.duration_ms);
+                    new.push((page.rel.clone(), pr.duration_ms));
                 }
             }
         }
-        durations::merge_into(p, &new)?;
+        Durations::merge_into(p, new)?;
     }
     Ok(())
 }
@@ -516,7 +564,7 @@ fn dry_run(
         for page in &lab.pages {
             let ms = expected_ms(page, recorded);
             lab_total += ms;
-            let how = if recorded.contains_key(&durations::key(page)) {
+            let how = if recorded.page_ms(&page.rel).is_some() {
                 progress::human_ms(ms)
             } else if page.notest {
                 t!("run-skip-notest")

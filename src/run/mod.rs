@@ -6,11 +6,9 @@
 //! - [`procs`]: process trees, killing and reaping;
 //! - [`runner`]: pages, blocks, hooks, failures;
 //! - [`report`]: the JSON and JUnit reports, and merging them;
-//! - [`durations`]: recorded page durations;
 //! - [`shard`]: splitting a workshop across CI jobs;
 //! - [`progress`]: what the person or the CI log sees.
 
-pub mod durations;
 pub mod prepare;
 pub mod procs;
 pub mod progress;
@@ -61,6 +59,11 @@ impl Stop {
             signal_hook::low_level::pipe::register(sig, w.try_clone()?)?;
         }
         Ok(())
+    }
+
+    /// The flag itself, for code that polls it (declarative hooks).
+    pub fn flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.flag)
     }
 
     pub fn is_set(&self) -> bool {

@@ -155,6 +155,11 @@ impl Console {
             Some(FailureKind::HookBefore) | Some(FailureKind::HookAfter) => {
                 let h = b.hooks.iter().rev().find(|h| h.status.is_failure());
                 match h {
+                    Some(h) if h.status == Status::TimedOut => t!(
+                        "run-failure-hook-timeout",
+                        name = h.name.as_str(),
+                        phase = h.phase.as_str()
+                    ),
                     Some(h) => match h.exit_code {
                         Some(code) => t!(
                             "run-failure-hook",
@@ -162,8 +167,9 @@ impl Console {
                             phase = h.phase.as_str(),
                             code = code
                         ),
+                        // A declarative hook has no exit code.
                         None => t!(
-                            "run-failure-hook-timeout",
+                            "run-failure-hook-expectations",
                             name = h.name.as_str(),
                             phase = h.phase.as_str()
                         ),
@@ -369,6 +375,10 @@ impl Observer for Console {
                 duration = human_ms(lab.duration_ms)
             )
         ));
+    }
+
+    fn leaks(&mut self, table: &str) {
+        self.println(table.trim_end());
     }
 
     fn ask_step(&mut self, page: &Page, block: &Block, _script: &str, stop: &Stop) -> StepChoice {

@@ -139,6 +139,10 @@ pub struct LabReport {
     /// `tests/hook-suite.sh` calls around the lab's directories.
     pub suite_hooks: Vec<HookReport>,
     pub pages: Vec<PageReport>,
+    /// `--check-leaks`: what the lab left in the cluster (see the verify
+    /// documentation for its fields).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaks: Option<serde_json::Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -497,6 +501,7 @@ mod tests {
             duration_ms: 10,
             work_dir: "/w".into(),
             suite_hooks: Vec::new(),
+            leaks: None,
             pages: vec![PageReport {
                 path: format!("{name}/index.md"),
                 file: format!("content/en/{name}/index.md"),

@@ -47,6 +47,21 @@ pub struct Settings {
     pub only: Option<glob::Pattern>,
     pub step: bool,
     pub verbose: bool,
+    /// Variables exported into every lab's session (e.g. `KUBECONFIG` for
+    /// `--context`/`--kubeconfig`).
+    pub env: Vec<(String, String)>,
+    /// The cluster, when a lab needs one: declarative hooks are checked
+    /// against it, and leaks looked for with `check_leaks`.
+    pub cluster: Option<Cluster>,
+    pub check_leaks: bool,
+}
+
+/// The cluster a run talks to, and the declarative hooks of its labs.
+#[derive(Clone, Debug)]
+pub struct Cluster {
+    pub kube: crate::verify::Kube,
+    /// Hook file → its parsed expectations (loaded and checked before the run).
+    pub specs: BTreeMap<PathBuf, crate::verify::HookSpec>,
 }
 
 /// `--from PAGE[:LINE]`, resolved: the page (path within its locale) and the
@@ -79,6 +94,8 @@ pub trait Observer {
     fn suite_hook_done(&mut self, hook: &HookReport);
     fn page_done(&mut self, page: &PageReport);
     fn lab_done(&mut self, lab: &LabReport);
+    /// `--check-leaks`: what the lab left in the cluster, as a table.
+    fn leaks(&mut self, table: &str);
     /// `--step`: show the block and ask.
     fn ask_step(&mut self, page: &Page, block: &Block, script: &str, stop: &Stop) -> StepChoice;
 }
@@ -260,7 +277,7 @@ pub fn preflight(project: &Project, labs: &[Lab], settings: &Settings) -> Result
             }
             for b in &blocks {
                 if let Some(name) = &b.annotations.hook
-                    && project.hook_path(page, name).is_none()
+                    && crate::verify::hook_files(project, page, name).is_empty()
                 {
                     let col = b
                         .annotations
@@ -413,7 +430,13 @@ impl<'a> Runner<'a> {
             lab.pages.iter().map(|p| self.static_skip(lab, p)).collect();
         self.session_lost = false;
         let mut session: Option<Session> = None;
+        let mut before: Option<crate::verify::Snapshot> = None;
         if plans.iter().any(|(s, _)| s.is_none()) && self.halted().is_none() {
+            if self.settings.check_leaks
+                && let Some(c) = &self.settings.cluster
+            {
+                before = crate::verify::leaks::snapshot(&c.kube).ok();
+            }
             session = Some(self.start_session(lab, &work_dir, &log_base, &slug)?);
         }
 
@@ -484,6 +507,12 @@ impl<'a> Runner<'a> {
             sess.close();
         }
         super::procs::reap_orphans();
+        let leaks = match (&before, &self.settings.cluster) {
+            (Some(b), Some(c)) if !self.interrupted() => crate::verify::leaks::snapshot(&c.kube)
+                .ok()
+                .map(|after| crate::verify::leaks::diff(b, &after)),
+            _ => None,
+        };
         let status = Status::combine(pages.iter().map(|p: &PageReport| p.status).chain(
             suite_reports.iter().map(|h: &HookReport| {
                 if h.status.is_failure() {
@@ -506,7 +535,13 @@ impl<'a> Runner<'a> {
             work_dir: work_dir.to_string_lossy().into_owned(),
             suite_hooks: suite_reports,
             pages,
+            leaks: leaks
+                .as_ref()
+                .map(|l| serde_json::to_value(l).expect("a leak report serializes")),
         };
+        if let Some(l) = &leaks {
+            self.obs.leaks(&l.table());
+        }
         self.obs.lab_done(&report);
         Ok(report)
     }
@@ -531,6 +566,7 @@ impl<'a> Runner<'a> {
         if let Some(id) = &self.environment {
             env.push(("LABRUN_ENVIRONMENT".to_owned(), id.clone()));
         }
+        env.extend(self.settings.env.iter().cloned());
         std::fs::create_dir_all(log_base).map_err(|e| Error::io(log_base, e))?;
         let opts = SessionOptions {
             bash: self.settings.bash.clone(),
@@ -696,10 +732,12 @@ impl<'a> Runner<'a> {
         );
         report.skip_reason = None;
         report.log = Some(log.path.to_string_lossy().into_owned());
-        let hook = a
-            .hook
-            .as_ref()
-            .and_then(|name| Some((name.clone(), self.project.hook_path(page, name)?)));
+        let hook = a.hook.as_ref().map(|name| {
+            (
+                name.clone(),
+                crate::verify::hook_files(self.project, page, name),
+            )
+        });
         let mut context = vec![
             (
                 "LABRUN_PAGE".to_owned(),
@@ -708,20 +746,18 @@ impl<'a> Runner<'a> {
             ("LABRUN_LINE".to_owned(), block.line.to_string()),
             ("LABRUN_LOCALE".to_owned(), page.locale.clone()),
         ];
-        if let Some((name, file)) = &hook {
+        if let Some((name, files)) = &hook {
             context.push(("LABRUN_HOOK".to_owned(), name.clone()));
-            let h = self.hook(
+            let ok = self.hook_phase(
                 sess,
-                name,
-                file,
-                "before",
+                (page, block, name, files),
+                crate::verify::Phase::Before,
                 &context,
                 log,
                 hook_timeout,
                 None,
+                &mut report.hooks,
             )?;
-            let ok = h.status == Status::Passed;
-            report.hooks.push(h);
             if !ok {
                 return Ok(self.finish_hook_failure(
                     page,
@@ -768,25 +804,23 @@ impl<'a> Runner<'a> {
         report.output_tail = tail(&output, TAIL_LINES);
         self.classify(&mut report, block, &finished);
         if !report.status.is_failure()
-            && let Some((name, file)) = &hook
+            && let Some((name, files)) = &hook
         {
             let start = output.len().saturating_sub(TEST_OUTPUT_MAX);
             let mut text = String::from_utf8_lossy(&output[start..]).replace('\0', "");
             if text.ends_with('\n') {
                 text.pop();
             }
-            let h = self.hook(
+            let ok = self.hook_phase(
                 sess,
-                name,
-                file,
-                "after",
+                (page, block, name, files),
+                crate::verify::Phase::After,
                 &context,
                 log,
                 hook_timeout,
                 Some(text),
+                &mut report.hooks,
             )?;
-            let ok = h.status == Status::Passed;
-            report.hooks.push(h);
             if !ok {
                 return Ok(self.finish_hook_failure(page, report, FailureKind::HookAfter, started));
             }
@@ -876,6 +910,108 @@ impl<'a> Runner<'a> {
                 r.command = f.last_command.and_then(command_at);
             }
         }
+    }
+
+    /// One phase of a block's hook: the declarative expectations
+    /// (`tests/hook-NAME.yaml`) first, then the script (`tests/hook-NAME.sh`).
+    /// Returns whether everything passed; the reports go to `out`.
+    #[allow(clippy::too_many_arguments)]
+    fn hook_phase(
+        &mut self,
+        sess: &mut Session,
+        (page, block, name, files): (&Page, &Block, &str, &crate::verify::HookFiles),
+        phase: crate::verify::Phase,
+        context: &[(String, String)],
+        log: &mut PageLog,
+        timeout: u64,
+        test_output: Option<String>,
+        out: &mut Vec<HookReport>,
+    ) -> Result<bool, Error> {
+        if let Some(file) = &files.expectations {
+            let h = self.expectations(page, block, name, file, phase, log)?;
+            let ok = h.status == Status::Passed;
+            out.push(h);
+            if !ok {
+                return Ok(false);
+            }
+        }
+        if let Some(file) = &files.script {
+            let h = self.hook(
+                sess,
+                name,
+                file,
+                phase.key(),
+                context,
+                log,
+                timeout,
+                test_output,
+            )?;
+            let ok = h.status == Status::Passed;
+            out.push(h);
+            return Ok(ok);
+        }
+        Ok(true)
+    }
+
+    /// Checks a declarative hook's expectations for a phase against the cluster.
+    fn expectations(
+        &mut self,
+        page: &Page,
+        block: &Block,
+        name: &str,
+        file: &Path,
+        phase: crate::verify::Phase,
+        log: &mut PageLog,
+    ) -> Result<HookReport, Error> {
+        let log_file = log.path.clone();
+        let io = |e: std::io::Error| Error::io(&log_file, e);
+        let header = format!("==> {} {}\n", self.display(file), phase.key());
+        let log_line = log.write(&header).map_err(io)?;
+        let started = Instant::now();
+        let (status, text) = match (
+            &self.settings.cluster,
+            self.settings
+                .cluster
+                .as_ref()
+                .and_then(|c| c.specs.get(file)),
+        ) {
+            (Some(cluster), Some(spec)) => {
+                let options = crate::verify::Options {
+                    cancel: Some(self.stop.flag()),
+                    ..crate::verify::Options::default()
+                };
+                let origin = crate::verify::origin(self.project, page, block, name, file);
+                let r = crate::verify::evaluate_phase(&cluster.kube, spec, phase, origin, &options);
+                let text = crate::verify::eval::render(&r, false);
+                (
+                    if r.passed {
+                        Status::Passed
+                    } else {
+                        Status::Failed
+                    },
+                    text,
+                )
+            }
+            // Cannot happen: a run loads every hook file and checks the
+            // cluster before it starts.
+            _ => (Status::Failed, String::new()),
+        };
+        log.write(&text).map_err(io)?;
+        if self.stop.is_set() {
+            self.interrupted = true;
+        }
+        Ok(HookReport {
+            name: name.to_owned(),
+            phase: phase.key().to_owned(),
+            file: self.display(file),
+            dir: None,
+            status,
+            exit_code: None,
+            duration_ms: ms(started.elapsed()),
+            output_tail: tail(text.as_bytes(), TAIL_LINES),
+            log: Some(log.path.to_string_lossy().into_owned()),
+            log_line: Some(log_line),
+        })
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -1,0 +1,59 @@
+# labrun check: findings, output and command-line help (English).
+
+## Findings
+
+check-yaml-callout-count = `::yaml` lists { $paths ->
+        [one] one path
+       *[other] { $paths } paths
+    } but the numbered list after it has { $callouts ->
+        [0] no items
+        [one] one item
+       *[other] { $callouts } items
+    }; write one item per path, in order
+check-directive-unknown = unknown directive `{ $name }`; allowed: { $allowed }
+check-directive-unknown-suggest = unknown directive `{ $name }`; did you mean `{ $suggestion }`?
+check-directive-missing-attribute = `::{ $name }` needs the attribute `{ $attr }`
+check-directive-bad-attribute-value = `{ $attr }="{ $value }"` is not valid: expected { $expected }
+check-expected-whole-number = a whole number
+check-required-time-no-duration = `::required-time` has nothing to show: lab `{ $lab }` has no recorded durations in `{ $file }`; run the lab to record them, or give `estimatedLabExecutionTimeMinutes`
+check-required-time-bad-durations = durations file is not a JSON object of page paths to milliseconds: { $detail }
+check-fence-missing-hook = `hook={ $name }` has no hook file: add `{ $file }` beside the page
+check-fence-unused-hook = hook `{ $name }` is not used by any block of the pages in `{ $dir }`; add `hook={ $name }` to a block or delete the file
+check-front-matter-missing-title = the page has no title: add `title:` to its front matter (or a `#` heading)
+check-front-matter-duplicate-position = `{ $key }: { $position }` is also the position of `{ $other }`; sibling pages need distinct positions to keep their order
+check-reference-unknown-variable = `VAR::{ $name }` has no value: add `{ $name }` under `variables` in labrun.yaml
+check-link-broken = link target `{ $dest }` does not exist
+check-link-broken-anchor = `{ $dest }`: there is no heading or anchor `#{ $anchor }` in { $page }
+check-link-broken-image = image `{ $dest }` does not exist
+check-this-page = this page
+
+## Output
+
+check-summary-ok = checked { $pages ->
+        [one] one page
+       *[other] { $pages } pages
+    } ({ $locales }): no problems found
+check-summary = checked { $pages ->
+        [one] one page
+       *[other] { $pages } pages
+    } ({ $locales }): { $errors ->
+        [0] no errors
+        [one] one error
+       *[other] { $errors } errors
+    }, { $warnings ->
+        [0] no warnings
+        [one] one warning
+       *[other] { $warnings } warnings
+    }
+check-junit-failure = { $count ->
+        [one] one problem
+       *[other] { $count } problems
+    }
+check-path-not-found = no such file or directory: { $path }
+
+## Command line
+
+about-check = Check every page of every locale without a cluster: directives, manifests and their paths, fences, hooks, front matter, variables and links
+help-check-paths = Only report findings in these files or directories (the whole project is still read, so links across pages resolve)
+help-check-format = Output format
+help-check-deny = Treat this severity as failing too (`warnings`)

@@ -1,0 +1,35 @@
+# labrun check: 検出結果、出力、コマンドラインのヘルプ（日本語）。
+
+## 検出結果
+
+check-yaml-callout-count = `::yaml` のパスは { $paths } 個ですが、直後の番号付きリストの項目は { $callouts } 個です。パスごとに 1 項目を同じ順序で書いてください
+check-directive-unknown = 不明なディレクティブ `{ $name }` です。使用できるもの: { $allowed }
+check-directive-unknown-suggest = 不明なディレクティブ `{ $name }` です。`{ $suggestion }` のことですか？
+check-directive-missing-attribute = `::{ $name }` には属性 `{ $attr }` が必要です
+check-directive-bad-attribute-value = `{ $attr }="{ $value }"` は正しくありません: { $expected }を指定してください
+check-expected-whole-number = 整数
+check-required-time-no-duration = `::required-time` に表示する時間がありません: ラボ `{ $lab }` の所要時間が `{ $file }` に記録されていません。ラボを実行して記録するか、`estimatedLabExecutionTimeMinutes` を指定してください
+check-required-time-bad-durations = 所要時間ファイルが、ページのパスからミリ秒への JSON オブジェクトになっていません: { $detail }
+check-fence-missing-hook = `hook={ $name }` のフックファイルがありません: ページと同じ場所に `{ $file }` を追加してください
+check-fence-unused-hook = フック `{ $name }` は `{ $dir }` のページのどのブロックからも使われていません。ブロックに `hook={ $name }` を付けるか、ファイルを削除してください
+check-front-matter-missing-title = ページにタイトルがありません: フロントマターに `title:` を追加してください（または `#` 見出しを書いてください）
+check-front-matter-duplicate-position = `{ $key }: { $position }` は `{ $other }` と同じ位置です。並び順を保つため、兄弟ページには異なる位置を指定してください
+check-reference-unknown-variable = `VAR::{ $name }` に値がありません: labrun.yaml の `variables` に `{ $name }` を追加してください
+check-link-broken = リンク先 `{ $dest }` がありません
+check-link-broken-anchor = `{ $dest }`: { $page }に見出しまたはアンカー `#{ $anchor }` がありません
+check-link-broken-image = 画像 `{ $dest }` がありません
+check-this-page = このページ
+
+## 出力
+
+check-summary-ok = { $pages } ページ（{ $locales }）を検査しました: 問題はありません
+check-summary = { $pages } ページ（{ $locales }）を検査しました: エラー { $errors } 件、警告 { $warnings } 件
+check-junit-failure = 問題 { $count } 件
+check-path-not-found = ファイルまたはディレクトリがありません: { $path }
+
+## コマンドライン
+
+about-check = クラスターなしで全ロケールの全ページを検査します: ディレクティブ、マニフェストとそのパス、コードブロック、フック、フロントマター、変数、リンク
+help-check-paths = 指定したファイルやディレクトリの検出結果だけを報告します（ページ間のリンクを解決するため、プロジェクト全体は読み込みます）
+help-check-format = 出力形式
+help-check-deny = この重大度も失敗として扱います（`warnings`）

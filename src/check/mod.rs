@@ -1,0 +1,353 @@
+//! `labrun check`: every problem a reader or a lab run would hit, found
+//! without a cluster, as [`Diagnostic`]s sorted by file and line.
+//!
+//! The pages are read and parsed once, in parallel ([`Project::load_all`]);
+//! the rules then run per page in parallel ([`rules`], one concern per
+//! file) against shared, read-only context ([`Ctx`]): the manifest cache
+//! (each manifest parsed once), an index of pages by file, the recorded
+//! durations. Parse problems already in `page.diagnostics` are reported as
+//! they are. Findings silenced by a comment or by `check.disable` are
+//! dropped last ([`suppress`]).
+
+pub mod output;
+pub mod rules;
+pub mod suppress;
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{Project, Tree};
+use crate::diag::{Diagnostic, Severity};
+use crate::error::Error;
+use crate::manifest::ManifestCache;
+use crate::model::Page;
+use crate::msg;
+
+/// What a check found.
+#[derive(Debug)]
+pub struct Report {
+    /// Sorted by file, line, column, rule.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every page checked, in site order per locale.
+    pub files: Vec<PathBuf>,
+    pub locales: Vec<String>,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    /// Whether the check fails: any error, or any warning when warnings are
+    /// denied.
+    pub fn failed(&self, deny_warnings: bool) -> bool {
+        self.errors() > 0 || (deny_warnings && self.warnings() > 0)
+    }
+
+    /// Keeps only findings in files under one of `paths` (absolute,
+    /// normalized), and the checked files likewise; relative file names are
+    /// taken from `cwd`.
+    pub fn restrict(&mut self, paths: &[PathBuf], cwd: &Path) {
+        let keep = |f: &Path| {
+            let f = normalize(&cwd.join(f));
+            paths.iter().any(|p| f.starts_with(p))
+        };
+        self.diagnostics.retain(|d| keep(&d.file));
+        self.files.retain(|f| keep(f));
+    }
+}
+
+/// Checks every locale of a project.
+pub fn check(project: &Project) -> Result<Report, Error> {
+    let (trees, fs) = load(project)?;
+    let manifests = ManifestCache::new(&project.config.root);
+    Ok(check_trees(project, &trees, &fs, &manifests))
+}
+
+/// Reads every locale and, at the same time, indexes the files under the
+/// locale roots (what links, images and hooks may point at).
+pub fn load(project: &Project) -> Result<(Vec<Tree>, FsIndex), Error> {
+    let config = &project.config;
+    let roots: Vec<PathBuf> = config
+        .locales
+        .iter()
+        .map(|l| config.locale_root(l))
+        .collect();
+    // Locales load side by side (each walk and site ordering is serial), the
+    // source locale first as `Project::load_all` orders them.
+    let mut locales = config.locales.clone();
+    locales.sort_by_key(|l| *l != config.source_locale);
+    let (trees, fs) = rayon::join(
+        || {
+            locales
+                .par_iter()
+                .map(|l| project.load(l))
+                .collect::<Result<Vec<Tree>, Error>>()
+        },
+        || FsIndex::build(&roots),
+    );
+    Ok((trees?, fs))
+}
+
+/// Checks loaded trees (one per locale). The caller owns the file index and
+/// the manifest cache (a command that exits next need not free them).
+pub fn check_trees(
+    project: &Project,
+    trees: &[Tree],
+    fs: &FsIndex,
+    manifests: &ManifestCache,
+) -> Report {
+    let ctx = Ctx::new(project, trees, fs, manifests);
+    let pages: Vec<&Page> = trees.iter().flat_map(|t| &t.pages).collect();
+    let mut diagnostics: Vec<Diagnostic> = pages
+        .par_iter()
+        .flat_map_iter(|page| {
+            let mut out = Vec::new();
+            rules::page(&ctx, page, &mut out);
+            out
+        })
+        .collect();
+    rules::project(&ctx, &mut diagnostics);
+    // Declarative hooks (`tests/hook-NAME.yaml`) are validated by their owner.
+    for tree in trees {
+        diagnostics.extend(crate::verify::validate_tree(tree));
+    }
+    let diagnostics = suppress::apply(diagnostics, &ctx.pages, &project.config.check.disable);
+    let mut diagnostics = diagnostics;
+    diagnostics
+        .sort_by(|a, b| (&a.file, a.line, a.col, &a.rule).cmp(&(&b.file, b.line, b.col, &b.rule)));
+    diagnostics.dedup_by(|a, b| {
+        a.file == b.file && a.line == b.line && a.col == b.col && a.rule == b.rule
+    });
+    Report {
+        diagnostics,
+        files: pages.iter().map(|p| p.file.clone()).collect(),
+        locales: trees.iter().map(|t| t.locale.clone()).collect(),
+    }
+}
+
+/// The recorded lab durations, as `check` sees the durations file.
+#[derive(Debug)]
+pub enum Durations {
+    /// No file: no lab has recorded durations.
+    Missing,
+    Loaded(crate::durations::Durations),
+    /// The file cannot be used (line, column, detail).
+    Invalid(u32, u32, String),
+}
+
+impl Durations {
+    pub fn load(file: &Path) -> Durations {
+        match crate::durations::Durations::load(file) {
+            Ok(None) => Durations::Missing,
+            Ok(Some(d)) => Durations::Loaded(d),
+            Err(Error::Invalid {
+                line, col, detail, ..
+            }) => Durations::Invalid(line, col, detail),
+            Err(e) => Durations::Invalid(1, 1, e.to_string()),
+        }
+    }
+
+    /// Whether any page of the lab (its content path) has a recorded
+    /// duration: a key `/<lab>/…`.
+    pub fn has_lab(&self, lab: &str) -> bool {
+        matches!(self, Durations::Loaded(d) if d.lab_ms(lab).is_some())
+    }
+}
+
+/// Read-only context the rules share across threads.
+pub struct Ctx<'a> {
+    pub project: &'a Project,
+    pub config: &'a Config,
+    pub trees: &'a [Tree],
+    pub manifests: &'a ManifestCache,
+    pub fs: &'a FsIndex,
+    /// Every page by its (lexically normalized) file path.
+    pub pages: HashMap<PathBuf, &'a Page>,
+    pub durations: Durations,
+    /// Pages by site id (number prefix dropped, front matter `id`/`slug`).
+    pub site_ids: HashMap<PathBuf, &'a Page>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(
+        project: &'a Project,
+        trees: &'a [Tree],
+        fs: &'a FsIndex,
+        manifests: &'a ManifestCache,
+    ) -> Ctx<'a> {
+        let pages = trees
+            .iter()
+            .flat_map(|t| &t.pages)
+            .map(|p| (normalize(&p.file), p))
+            .collect();
+        let site_ids = trees
+            .iter()
+            .flat_map(|t| &t.pages)
+            .flat_map(|p| rules::site_ids(p).into_iter().map(move |id| (id, p)))
+            .collect();
+        Ctx {
+            site_ids,
+            project,
+            config: &project.config,
+            trees,
+            manifests,
+            fs,
+            pages,
+            durations: Durations::load(&project.config.durations_file()),
+        }
+    }
+
+    /// A page by file path.
+    pub fn page_at(&self, path: &Path) -> Option<&'a Page> {
+        self.pages.get(&normalize(path)).copied()
+    }
+
+    /// A page by an already normalized file path.
+    pub fn page_at_normalized(&self, path: &Path) -> Option<&'a Page> {
+        self.pages.get(path).copied()
+    }
+
+    pub fn page_by_site_id(&self, path: &Path) -> Option<&'a Page> {
+        self.site_ids.get(&normalize(path)).copied()
+    }
+
+    /// One line of a page's source, read again from disk: only findings
+    /// need it (for a precise column), so the happy path does no extra I/O.
+    pub fn source_line(&self, page: &Page, line: u32) -> Option<String> {
+        let bytes = std::fs::read(&page.file).ok()?;
+        let text = String::from_utf8_lossy(&bytes);
+        text.lines()
+            .nth(line.checked_sub(1)? as usize)
+            .map(str::to_owned)
+    }
+}
+
+/// What a path is on disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+}
+
+/// Every file and directory under the locale roots, from one walk (no
+/// `stat` per link); paths elsewhere are looked up on disk.
+#[derive(Debug, Default)]
+pub struct FsIndex {
+    roots: Vec<PathBuf>,
+    entries: HashMap<PathBuf, Kind>,
+    /// Symlinks inside the roots: resolved on disk when asked for.
+    links: std::collections::HashSet<PathBuf>,
+}
+
+impl FsIndex {
+    pub fn build(roots: &[PathBuf]) -> FsIndex {
+        let mut index = FsIndex::default();
+        for root in roots {
+            let root = normalize(root);
+            for entry in walkdir::WalkDir::new(&root).into_iter().flatten() {
+                let path = normalize(entry.path());
+                let t = entry.file_type();
+                if t.is_dir() {
+                    index.entries.insert(path, Kind::Dir);
+                } else if t.is_file() {
+                    index.entries.insert(path, Kind::File);
+                } else if t.is_symlink() {
+                    index.links.insert(path);
+                }
+            }
+            if index.entries.get(&root) == Some(&Kind::Dir) {
+                index.roots.push(root);
+            }
+        }
+        index
+    }
+
+    /// What `path` (normalized) is, if it exists.
+    pub fn kind(&self, path: &Path) -> Option<Kind> {
+        if let Some(k) = self.entries.get(path) {
+            return Some(*k);
+        }
+        let walked = self.roots.iter().any(|r| path.starts_with(r))
+            && !self.links.iter().any(|l| path.starts_with(l));
+        if walked {
+            return None;
+        }
+        let meta = std::fs::metadata(path).ok()?;
+        if meta.is_dir() {
+            Some(Kind::Dir)
+        } else {
+            Some(Kind::File)
+        }
+    }
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// A diagnostic for the durations file itself.
+pub(crate) fn durations_diagnostic(ctx: &Ctx<'_>) -> Option<Diagnostic> {
+    match &ctx.durations {
+        Durations::Invalid(line, col, detail) => Some(Diagnostic::new(
+            "required-time/bad-durations-file",
+            Severity::Error,
+            &ctx.config.durations_file(),
+            (*line).max(1),
+            (*col).max(1),
+            msg!(
+                "check-required-time-bad-durations",
+                detail = detail.as_str()
+            ),
+        )),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_match_lab_prefixes() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("d.json");
+        std::fs::write(&f, r#"{"/net/policies/index.md": 1200, "/netx/a.md": 5}"#).unwrap();
+        let d = Durations::load(&f);
+        assert!(d.has_lab("net/policies"));
+        assert!(d.has_lab("net"));
+        assert!(!d.has_lab("ne"));
+        assert!(!d.has_lab("net/sg"));
+        assert!(!Durations::load(&dir.path().join("none.json")).has_lab("net"));
+        std::fs::write(&f, "[1, 2]").unwrap();
+        assert!(matches!(Durations::load(&f), Durations::Invalid(..)));
+    }
+
+    #[test]
+    fn normalize_is_lexical() {
+        assert_eq!(
+            normalize(Path::new("/r/a/./b/../c.md")),
+            PathBuf::from("/r/a/c.md")
+        );
+    }
+}

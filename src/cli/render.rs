@@ -1,0 +1,130 @@
+//! `labrun render PAGE|LAB [--html OUT_DIR] [--var KEY=VALUE]…`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::content::Tree;
+use crate::error::Error;
+use crate::model::Lab;
+use crate::msg;
+use crate::render::{Renderer, html, terminal};
+use crate::t;
+use crate::ui;
+
+use super::{Context, exit};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A page (getting-started/index.md) or a lab (networking/network-policies).
+    pub target: String,
+    /// Write a static HTML site for the lab into this directory instead of printing.
+    #[arg(long, value_name = "OUT_DIR")]
+    pub html: Option<PathBuf>,
+    /// Replace VAR::KEY with VALUE (overrides labrun.yaml's variables); repeatable.
+    #[arg(long = "var", value_name = "KEY=VALUE")]
+    pub vars: Vec<String>,
+}
+
+/// `KEY=VALUE` pairs; the key follows `labrun.yaml`'s variable name rule.
+pub fn parse_vars(vars: &[String]) -> Result<BTreeMap<String, String>, Error> {
+    let mut out = BTreeMap::new();
+    for v in vars {
+        match v.split_once('=') {
+            Some((k, val))
+                if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            {
+                out.insert(k.to_owned(), val.to_owned());
+            }
+            _ => return Err(Error::Usage(msg!("render-bad-var", value = v.as_str()))),
+        }
+    }
+    Ok(out)
+}
+
+/// Terminal width for prose: `COLUMNS` when set, else 80.
+fn width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&w| w >= 20)
+        .unwrap_or(80)
+}
+
+pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
+    let vars = parse_vars(&args.vars)?;
+    let locale = ctx.content_locale()?;
+    let project = &ctx.project;
+    // The HTML site carries every language the lab exists in; the terminal
+    // shows one.
+    let mut trees: Vec<Tree> = Vec::new();
+    trees.push(project.load(&locale)?);
+    if args.html.is_some() {
+        for l in &project.config.locales {
+            if *l != locale && project.config.locale_root(l).is_dir() {
+                trees.push(project.load(l)?);
+            }
+        }
+    }
+    let lab = trees[0].lab(&args.target)?;
+    let mut labs: Vec<Lab> = vec![lab];
+    for tree in &trees[1..] {
+        if let Ok(l) = tree.lab(&args.target).or_else(|_| tree.lab(&labs[0].id)) {
+            labs.push(l);
+        }
+    }
+    let mut diags: Vec<_> = labs
+        .iter()
+        .flat_map(|l| &l.pages)
+        .flat_map(|p| p.diagnostics.iter().filter(|d| d.is_error()).cloned())
+        .collect();
+    let renderer = Renderer::new(project, trees, &vars)?;
+    match &args.html {
+        Some(out) => {
+            let written = html::write_site(&renderer, &labs, out, &mut diags)?;
+            let pages = written
+                .iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "html"))
+                .count();
+            println!(
+                "{}",
+                t!(
+                    "render-wrote",
+                    pages = pages,
+                    dir = out.display().to_string(),
+                    index = out.join("index.html").display().to_string()
+                )
+            );
+        }
+        None => {
+            let opts = terminal::Options {
+                color: ui::color_enabled(false),
+                width: width(),
+            };
+            let lab = &labs[0];
+            let mut out = String::new();
+            for (i, page) in lab.pages.iter().enumerate() {
+                let prepared = renderer.prepare(page, &mut diags)?;
+                let header = (lab.pages.len() > 1).then(|| {
+                    format!(
+                        "── {}/{} · {} ──",
+                        i + 1,
+                        lab.pages.len(),
+                        project.display_path(&page.file)
+                    )
+                });
+                if i > 0 {
+                    out.push_str("\n\n");
+                }
+                out.push_str(&terminal::render_page(&prepared, header.as_deref(), opts));
+            }
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
+        }
+    }
+    super::print_diagnostics(&diags);
+    Ok(if diags.iter().any(|d| d.is_error()) {
+        exit::FAILED
+    } else {
+        exit::OK
+    })
+}

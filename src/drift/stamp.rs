@@ -1,0 +1,404 @@
+//! Writing the source hash into a reviewed translation: one line of the
+//! front matter changes, every other byte stays, and the file is replaced
+//! atomically (temporary file in the same directory, fsync, rename).
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::i18n::Msg;
+use crate::markdown;
+use crate::model::{Page, SOURCE_HASH_FIELDS};
+use crate::msg;
+
+/// The field written when a page has none.
+pub const DEFAULT_FIELD: &str = "tmdTranslationSourceHash";
+
+/// Why a page's bytes cannot be stamped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StampError {
+    /// The page records `ms.openlocfilehash`, whose algorithm is not public.
+    Unverifiable { line: u32 },
+    /// The hash field's value is written in a form labrun does not rewrite
+    /// (block scalar, anchor, flow collection…).
+    UnsupportedValue { line: u32 },
+    /// The front matter cannot be read (the page's diagnostics say why).
+    BadFrontMatter,
+}
+
+impl StampError {
+    pub fn message(&self, file: &str) -> Msg {
+        match self {
+            StampError::Unverifiable { line } => {
+                msg!("drift-stamp-unverifiable", file = file, line = *line)
+            }
+            StampError::UnsupportedValue { line } => {
+                msg!("drift-stamp-unsupported-value", file = file, line = *line)
+            }
+            StampError::BadFrontMatter => msg!("drift-stamp-bad-front-matter", file = file),
+        }
+    }
+}
+
+/// The byte range of each line, without its line ending, and the ending.
+fn lines(bytes: &[u8]) -> Vec<(usize, usize, &'static [u8])> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        match bytes[start..].iter().position(|&b| b == b'\n') {
+            Some(n) => {
+                let end = start + n;
+                if end > start && bytes[end - 1] == b'\r' {
+                    out.push((start, end - 1, b"\r\n" as &[u8]));
+                } else {
+                    out.push((start, end, b"\n" as &[u8]));
+                }
+                start = end + 1;
+            }
+            None => {
+                out.push((start, bytes.len(), b"" as &[u8]));
+                start = bytes.len();
+            }
+        }
+    }
+    out
+}
+
+/// The byte range of a field's value within its line (`line` without its
+/// ending), or where to insert one when the value is empty.
+fn value_range(line: &[u8], key: &str) -> Option<(usize, usize, bool)> {
+    let mut i = 0;
+    // The key, possibly quoted.
+    match line.first() {
+        Some(&q @ (b'"' | b'\'')) => {
+            let end = line[1..].iter().position(|&b| b == q)? + 1;
+            if &line[1..end] != key.as_bytes() {
+                return None;
+            }
+            i = end + 1;
+        }
+        _ => {
+            if !line.starts_with(key.as_bytes()) {
+                return None;
+            }
+            i += key.len();
+        }
+    }
+    while line.get(i).is_some_and(|b| *b == b' ' || *b == b'\t') {
+        i += 1;
+    }
+    if line.get(i) != Some(&b':') {
+        return None;
+    }
+    i += 1;
+    let after_colon = i;
+    while line.get(i).is_some_and(|b| *b == b' ' || *b == b'\t') {
+        i += 1;
+    }
+    match line.get(i) {
+        // No value yet: insert after the colon.
+        None | Some(b'#') => Some((after_colon, after_colon, true)),
+        Some(&q @ (b'"' | b'\'')) => {
+            let end = line[i + 1..].iter().position(|&b| b == q)? + i + 1;
+            Some((i + 1, end, false))
+        }
+        Some(b'|' | b'>' | b'[' | b'{' | b'&' | b'*' | b'!') => None,
+        Some(_) => {
+            // A plain scalar runs to a ` #` comment or the end, minus blanks.
+            let mut end = line.len();
+            for k in i..line.len() {
+                if line[k] == b'#' && (line[k - 1] == b' ' || line[k - 1] == b'\t') {
+                    end = k;
+                    break;
+                }
+            }
+            while end > i && (line[end - 1] == b' ' || line[end - 1] == b'\t') {
+                end -= 1;
+            }
+            Some((i, end, false))
+        }
+    }
+}
+
+/// The page's bytes with `hash` recorded: the existing hash field's value
+/// replaced (its name, quoting and line ending kept), else a
+/// `tmdTranslationSourceHash` line added before the closing `---`, else a
+/// front matter holding only that line created at the top. `page` is the
+/// parsed form of `bytes`.
+pub fn stamp_bytes(bytes: &[u8], page: &Page, hash: &str) -> Result<Vec<u8>, StampError> {
+    if page
+        .diagnostics
+        .iter()
+        .any(|d| d.rule.starts_with("front-matter/") || d.rule == "file/not-utf8")
+    {
+        return Err(StampError::BadFrontMatter);
+    }
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let body = &bytes[bom..];
+    let lines = lines(body);
+    let eol: &[u8] = lines
+        .first()
+        .map_or(b"\n" as &[u8], |l| if l.2.is_empty() { b"\n" } else { l.2 });
+    let mut out = Vec::with_capacity(bytes.len() + 64);
+    out.extend_from_slice(&bytes[..bom]);
+    let Some((_, close)) = page.front.span else {
+        out.extend_from_slice(b"---");
+        out.extend_from_slice(eol);
+        out.extend_from_slice(format!("{DEFAULT_FIELD}: {hash}").as_bytes());
+        out.extend_from_slice(eol);
+        out.extend_from_slice(b"---");
+        out.extend_from_slice(eol);
+        out.extend_from_slice(body);
+        return Ok(out);
+    };
+    // The field in use: the recorded hash, else a hash key with no value.
+    let field = page
+        .front
+        .source_hash
+        .as_ref()
+        .map(|h| (h.field.clone(), h.line))
+        .or_else(|| {
+            page.front
+                .fields
+                .iter()
+                .find(|f| SOURCE_HASH_FIELDS.contains(&f.key.as_str()))
+                .map(|f| (f.key.clone(), f.line))
+        });
+    match field {
+        Some((key, line)) => {
+            if key == "ms.openlocfilehash" {
+                return Err(StampError::Unverifiable { line });
+            }
+            let (start, end, _) = *lines
+                .get(line as usize - 1)
+                .ok_or(StampError::UnsupportedValue { line })?;
+            let text = &body[start..end];
+            let (vs, ve, insert) =
+                value_range(text, &key).ok_or(StampError::UnsupportedValue { line })?;
+            out.extend_from_slice(&body[..start + vs]);
+            if insert {
+                out.push(b' ');
+            }
+            out.extend_from_slice(hash.as_bytes());
+            out.extend_from_slice(&body[start + ve..]);
+        }
+        None => {
+            let (start, _, _) = lines[close as usize - 1];
+            // The ending of the line before the closing `---`, so a CRLF
+            // file stays CRLF.
+            let eol = if close >= 2 {
+                lines[close as usize - 2].2
+            } else {
+                eol
+            };
+            out.extend_from_slice(&body[..start]);
+            out.extend_from_slice(format!("{DEFAULT_FIELD}: {hash}").as_bytes());
+            out.extend_from_slice(eol);
+            out.extend_from_slice(&body[start..]);
+        }
+    }
+    Ok(out)
+}
+
+/// Parses stamped bytes again and checks that they record `hash` and read
+/// as cleanly as before: the edit must never damage a page.
+pub fn verify(file: &Path, rel: &str, locale: &str, bytes: &[u8], hash: &str) -> bool {
+    let page = markdown::parse_page(file, rel, locale, bytes);
+    page.front
+        .source_hash
+        .as_ref()
+        .is_some_and(|h| h.value == hash)
+        && !page
+            .diagnostics
+            .iter()
+            .any(|d| d.rule.starts_with("front-matter/"))
+}
+
+/// Replaces `path` with `bytes` atomically: a temporary file in the same
+/// directory is written, synced and renamed over the original, which keeps
+/// its permissions. If anything fails the original is untouched.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    // Write through a symbolic link, not over it.
+    let path = std::fs::canonicalize(path)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let permissions = std::fs::metadata(&path)?.permissions();
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".labrun-stamp-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.flush()?;
+    tmp.as_file().set_permissions(permissions)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(&path).map_err(|e| e.error)?;
+    // Make the rename itself durable.
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const H: &str = "0123456789abcdef0123456789abcdef";
+
+    fn stamp(text: &str) -> Result<String, StampError> {
+        let page = markdown::parse_page(Path::new("p.md"), "p.md", "ja", text.as_bytes());
+        stamp_bytes(text.as_bytes(), &page, H).map(|b| String::from_utf8(b).unwrap())
+    }
+
+    #[test]
+    fn replaces_the_value_keeping_field_quotes_and_comment() {
+        let old = "d41d8cd98f00b204e9800998ecf8427e";
+        for (before, after) in [
+            (
+                format!("---\ntitle: x\ntmdTranslationSourceHash: {old}\n---\nbody\n"),
+                format!("---\ntitle: x\ntmdTranslationSourceHash: {H}\n---\nbody\n"),
+            ),
+            (
+                format!("---\nkiteTranslationSourceHash: \"{old}\"\n---\n"),
+                format!("---\nkiteTranslationSourceHash: \"{H}\"\n---\n"),
+            ),
+            (
+                format!("---\r\nwsmSourceHash: '{old}'   # by hand\r\ntitle: y\r\n---\r\n"),
+                format!("---\r\nwsmSourceHash: '{H}'   # by hand\r\ntitle: y\r\n---\r\n"),
+            ),
+            (
+                "---\ntmdTranslationSourceHash:\n---\n".to_owned(),
+                format!("---\ntmdTranslationSourceHash: {H}\n---\n"),
+            ),
+        ] {
+            assert_eq!(stamp(&before).unwrap(), after);
+        }
+    }
+
+    #[test]
+    fn adds_the_field_before_the_closing_line() {
+        assert_eq!(
+            stamp("---\r\ntitle: x\r\n---\r\n\r\nText\r\n").unwrap(),
+            format!("---\r\ntitle: x\r\ntmdTranslationSourceHash: {H}\r\n---\r\n\r\nText\r\n")
+        );
+        assert_eq!(
+            stamp("\u{feff}---\ntitle: x\n---\n").unwrap(),
+            format!("\u{feff}---\ntitle: x\ntmdTranslationSourceHash: {H}\n---\n")
+        );
+    }
+
+    #[test]
+    fn creates_front_matter_when_there_is_none() {
+        assert_eq!(
+            stamp("# Title\r\n").unwrap(),
+            format!("---\r\ntmdTranslationSourceHash: {H}\r\n---\r\n# Title\r\n")
+        );
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_rewrite() {
+        assert_eq!(
+            stamp("---\nms.openlocfilehash: abc\n---\n"),
+            Err(StampError::Unverifiable { line: 2 })
+        );
+        assert_eq!(
+            stamp("---\ntmdTranslationSourceHash: >-\n  abc\n---\n"),
+            Err(StampError::UnsupportedValue { line: 2 })
+        );
+        assert_eq!(
+            stamp("---\ntitle: [unclosed\n---\n"),
+            Err(StampError::BadFrontMatter)
+        );
+    }
+
+    #[test]
+    fn stamped_pages_verify() {
+        let text = stamp("---\ntitle: x\n---\n").unwrap();
+        assert!(verify(Path::new("p.md"), "p.md", "ja", text.as_bytes(), H));
+        assert!(!verify(Path::new("p.md"), "p.md", "ja", b"---\n---\n", H));
+    }
+
+    #[test]
+    fn atomic_write_replaces_content_and_keeps_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("page.md");
+        std::fs::write(&p, "old").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&p, b"new").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"new");
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// Whatever else the page holds, stamping replaces or inserts
+            /// exactly one line and keeps every other byte.
+            #[test]
+            fn exactly_one_line_changes(
+                before in prop::collection::vec("[a-z]{1,6}: [a-z0-9 ]{0,10}", 0..4),
+                after in prop::collection::vec("[a-z]{1,6}: [a-z0-9 ]{0,10}", 0..4),
+                field in prop::option::of(prop_oneof![
+                    Just("tmdTranslationSourceHash"),
+                    Just("kiteTranslationSourceHash"),
+                    Just("wsmSourceHash"),
+                ]),
+                quote in prop_oneof![Just(""), Just("\""), Just("'")],
+                crlf in any::<bool>(),
+                body in "[a-zA-Z#$ `\n-]{0,80}",
+            ) {
+                let eol = if crlf { "\r\n" } else { "\n" };
+                // Distinct keys, so the front matter stays valid YAML.
+                let mut lines: Vec<String> = vec!["---".into()];
+                let mut seen = std::collections::HashSet::new();
+                for l in before.iter() {
+                    if seen.insert(l.split(':').next().unwrap().to_owned()) {
+                        lines.push(l.trim_end().to_owned());
+                    }
+                }
+                if let Some(f) = field {
+                    lines.push(format!("{f}: {quote}d41d8cd98f00b204e9800998ecf8427e{quote}"));
+                }
+                for l in after.iter() {
+                    if seen.insert(l.split(':').next().unwrap().to_owned()) {
+                        lines.push(l.trim_end().to_owned());
+                    }
+                }
+                lines.push("---".into());
+                let text = format!("{}{eol}{}", lines.join(eol), body.replace('\n', eol));
+                let page = markdown::parse_page(Path::new("p.md"), "p.md", "ja", text.as_bytes());
+                prop_assume!(page.diagnostics.iter().all(|d| !d.rule.starts_with("front-matter/")));
+                let out = stamp_bytes(text.as_bytes(), &page, H).unwrap();
+                let old: Vec<&[u8]> = text.as_bytes().split_inclusive(|&b| b == b'\n').collect();
+                let new: Vec<&[u8]> = out.split_inclusive(|&b| b == b'\n').collect();
+                match field {
+                    Some(_) => {
+                        prop_assert_eq!(old.len(), new.len());
+                        let changed: Vec<usize> = (0..old.len()).filter(|&i| old[i] != new[i]).collect();
+                        prop_assert_eq!(changed.len(), 1);
+                        let line = String::from_utf8_lossy(new[changed[0]]).into_owned();
+                        prop_assert!(line.contains(&format!("{quote}{H}{quote}{eol}")), "{}", line);
+                    }
+                    None => {
+                        prop_assert_eq!(old.len() + 1, new.len());
+                        let at = (0..old.len()).find(|&i| old[i] != new[i]).unwrap();
+                        let want = format!("{DEFAULT_FIELD}: {H}{eol}");
+                        prop_assert_eq!(new[at], want.as_bytes());
+                        prop_assert_eq!(&new[at + 1..], &old[at..]);
+                        prop_assert_eq!(&new[..at], &old[..at]);
+                    }
+                }
+                prop_assert!(verify(Path::new("p.md"), "p.md", "ja", &out, H));
+            }
+        }
+    }
+}
