@@ -2,8 +2,6 @@
 //! `docs/README-run.md`), the JUnit XML made from it, and merging the reports
 //! of several shards into the report of one run.
 
-use std::collections::BTreeMap;
-
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 use serde::{Deserialize, Serialize};
 
@@ -455,18 +453,6 @@ pub fn merge_junit(parts: Vec<Report>) -> Report {
     report.add_test_suites(suites.into_iter().map(|(_, _, s)| s));
     report.set_time(time);
     report
-}
-
-/// Counts of block statuses, for summaries.
-pub fn status_counts(report: &RunReport) -> BTreeMap<&'static str, usize> {
-    let t = &report.totals;
-    BTreeMap::from([
-        ("passed", t.passed),
-        ("failed", t.failed),
-        ("timed-out", t.timed_out),
-        ("skipped", t.skipped),
-        ("warning", t.warnings),
-    ])
 }
 
 #[cfg(test)]

@@ -488,7 +488,7 @@ impl<'a> Runner<'a> {
                 pages.push(self.skipped_page(page, SkipReason::SuiteHookFailed));
                 continue;
             }
-            let report = self.run_page(sess, lab, page, from_line, &log_base)?;
+            let report = self.run_page(sess, page, from_line, &log_base)?;
             if self.session_lost {
                 session = None;
             }
@@ -625,7 +625,6 @@ impl<'a> Runner<'a> {
     fn run_page(
         &mut self,
         sess: &mut Session,
-        _lab: &Lab,
         page: &Page,
         from_line: Option<u32>,
         log_base: &Path,

@@ -181,7 +181,10 @@ impl Scratch {
         let make = |name: &str| -> Option<(std::fs::File, String)> {
             let fd = memfd_create(name, MFdFlags::MFD_CLOEXEC).ok()?;
             let path = format!("/proc/{}/fd/{}", std::process::id(), fd.as_raw_fd());
-            Some((std::fs::File::from(fd), path))
+            // Without /proc the keeper could not read it: send text inline.
+            Path::new(&path)
+                .exists()
+                .then(|| (std::fs::File::from(fd), path))
         };
         let (a, pa) = make("labrun-restore")?;
         let (b, pb) = make("labrun-job")?;
@@ -697,6 +700,29 @@ mod tests {
             "{:?}",
             std::fs::read_to_string(d.join("out.log"))
         );
+    }
+
+    #[test]
+    fn without_in_memory_files_everything_goes_through_the_pipes() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut s = session(d);
+        // As on a system without /proc: commands inline, dumps on fd 3.
+        s.scratch = None;
+        s.send("__lr_dump_to=\n").unwrap();
+        let big = "x".repeat(100_000);
+        let f = block(
+            &mut s,
+            d,
+            &[&format!("BIG={big}"), "f() { echo fn; }", "cd /"],
+        );
+        assert_eq!(f.end, End::Exited(0));
+        let f = block(
+            &mut s,
+            d,
+            &["test ${#BIG} = 100000", "f | grep -q fn", "test $PWD = /"],
+        );
+        assert_eq!(f.end, End::Exited(0));
     }
 
     #[test]
