@@ -51,6 +51,9 @@ pub struct PrepareEnvironment {
     pub cleanup: String,
     /// Commands that must be on PATH before setup or cleanup runs.
     pub requires: Vec<String>,
+    /// A file remembering the last prepared id between separate runs (so a
+    /// later run cleans up after an earlier one); none by default.
+    pub state: Option<String>,
 }
 
 impl Default for PrepareEnvironment {
@@ -59,6 +62,7 @@ impl Default for PrepareEnvironment {
             setup: "manifests/modules/{id}/.workshop/setup.sh".into(),
             cleanup: "manifests/modules/{id}/.workshop/cleanup.sh".into(),
             requires: Vec::new(),
+            state: None,
         }
     }
 }
@@ -395,12 +399,16 @@ mod tests {
     #[test]
     fn every_key_parses() {
         let c = parse(
-            "content: docs\nlayout: locale-dirs\nlocales: [en, ja, ko]\nsource-locale: en\nmanifests: m\nvariables:\n  REF: main\ntimeouts:\n  block: 60\n  hook: 30\ndurations: d.json\nprepare-environment:\n  setup: s/{id}.sh\n  cleanup: c/{id}.sh\n  requires: [kubectl]\ncheck:\n  directives: [yaml]\n  disable: [links/broken]\nrender:\n  title-prefix:\n    manifests/: ~/environment/\n  time-factor: 1.5\n",
+            "content: docs\nlayout: locale-dirs\nlocales: [en, ja, ko]\nsource-locale: en\nmanifests: m\nvariables:\n  REF: main\ntimeouts:\n  block: 60\n  hook: 30\ndurations: d.json\nprepare-environment:\n  setup: s/{id}.sh\n  cleanup: c/{id}.sh\n  requires: [kubectl]\n  state: .labrun/environment\ncheck:\n  directives: [yaml]\n  disable: [links/broken]\nrender:\n  title-prefix:\n    manifests/: ~/environment/\n  time-factor: 1.5\n",
         )
         .unwrap();
         assert_eq!(c.variables["REF"], "main");
         assert_eq!((c.timeouts.block, c.timeouts.hook), (60, 30));
         assert_eq!(c.prepare_environment.requires, ["kubectl"]);
+        assert_eq!(
+            c.prepare_environment.state.as_deref(),
+            Some(".labrun/environment")
+        );
         assert_eq!(c.check.disable, ["links/broken"]);
         assert_eq!(c.render.title_prefix["manifests/"], "~/environment/");
         assert_eq!(c.render.time_factor, 1.5);

@@ -5,6 +5,8 @@ mod check;
 mod drift;
 mod plan;
 mod render;
+mod report;
+mod run;
 mod time;
 mod verify;
 
@@ -63,6 +65,10 @@ pub enum Command {
     Time(time::Args),
     /// Evaluate a lab's declarative hooks against the cluster as it is now, running no block.
     Verify(verify::Args),
+    /// Run a lab (or every lab) like a careful person at one terminal, and report to CI.
+    Run(run::Args),
+    /// Work with run reports.
+    Report(report::Args),
 }
 
 /// What every subcommand gets: the project and the language choices.
@@ -185,11 +191,15 @@ fn localize(cmd: clap::Command, path: &str) -> clap::Command {
             let mut text = help
                 .or_else(|| a.get_help().map(|h| h.to_string()))
                 .unwrap_or_default();
-            let values: Vec<String> = a
-                .get_possible_values()
-                .iter()
-                .map(|v| v.get_name().to_owned())
-                .collect();
+            // A flag's implicit true/false are no values a user types.
+            let values: Vec<String> = if a.get_action().takes_values() {
+                a.get_possible_values()
+                    .iter()
+                    .map(|v| v.get_name().to_owned())
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let defaults: Vec<String> = a
                 .get_default_values()
                 .iter()
@@ -277,8 +287,41 @@ pub fn main() -> ExitCode {
     run(std::env::args_os().collect())
 }
 
+/// `labrun <lab>` means `labrun run <lab>`: when the first argument after
+/// the global options is neither a subcommand nor help/version, `run` goes
+/// in front of it.
+fn default_to_run(mut args: Vec<OsString>) -> Vec<OsString> {
+    let subcommands: Vec<String> = Cli::command()
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    let mut i = 1;
+    while i < args.len() {
+        let a = args[i].to_string_lossy();
+        if a == "--lang" || a == "--config" {
+            i += 2;
+            continue;
+        }
+        if a.starts_with("--lang=") || a.starts_with("--config=") {
+            i += 1;
+            continue;
+        }
+        let keep = subcommands.iter().any(|s| *s == a)
+            || matches!(
+                a.as_ref(),
+                "help" | "-h" | "--help" | "-V" | "--version" | "--"
+            );
+        if !keep {
+            args.insert(i, OsString::from("run"));
+        }
+        break;
+    }
+    args
+}
+
 /// Runs labrun with the given arguments (the first is the program name).
 pub fn run(args: Vec<OsString>) -> ExitCode {
+    let args = default_to_run(args);
     let lang_flag = lang_from_args(&args);
     let lang = Lang::detect(lang_flag.as_deref());
     i18n::set_lang(lang);
@@ -316,6 +359,8 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
             Command::Render(a) => render::exec(&ctx, a),
             Command::Time(a) => time::exec(&ctx, a),
             Command::Verify(a) => verify::exec(&ctx, a),
+            Command::Run(a) => run::exec(&ctx, a),
+            Command::Report(a) => report::exec(&ctx, a),
         }
     })();
     match result {
@@ -347,6 +392,27 @@ pub fn refuse_on_errors<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bare_lab_means_run() {
+        let v = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            default_to_run(v(&["labrun", "--lang", "ja", "getting-started"])),
+            v(&["labrun", "--lang", "ja", "run", "getting-started"])
+        );
+        assert_eq!(
+            default_to_run(v(&["labrun", "--all", "--shard", "1/2"])),
+            v(&["labrun", "run", "--all", "--shard", "1/2"])
+        );
+        for same in [
+            &["labrun", "plan", "x"][..],
+            &["labrun", "--config=c.yaml", "report", "merge"],
+            &["labrun", "--help"],
+            &["labrun"],
+        ] {
+            assert_eq!(default_to_run(v(same)), v(same));
+        }
+    }
 
     #[test]
     fn localized_command_passes_clap_assertions_in_every_language() {

@@ -1,0 +1,126 @@
+# labrun run と labrun report（日本語）。
+
+## コマンドライン
+
+about-run = ラボ（またはすべてのラボ）を、1 つの端末で丁寧に作業する人と同じように実行し、結果を CI に報告します
+help-run-lab = ラボ: コンテンツのパス（networking/network-policies）、ページ、または prepare-environment の ID
+help-run-all = ワークショップのすべてのラボを実行します（コンテンツは --lang en、ja、all で選びます）
+help-run-shard = N 個に分けたうちの K 番目だけを実行します（--all と併用）。ラボは記録済みの所要時間で均等に分けます
+help-run-dry_run = 実行計画を予想所要時間付きで表示し、何も実行しません
+help-run-bail = 最初の失敗で実行全体を止めます
+help-run-from = このページ（と、この行のブロック）から始め、それより前はすべてスキップします
+help-run-only = パスがこの glob に一致するページだけを実行します
+help-run-timeout = timeout= のないブロックの制限時間（秒）。既定値は labrun.yaml の値（120）
+help-run-hook_timeout = hookTimeout= のないブロックのフックの制限時間（秒）。既定値は labrun.yaml の値（300）
+help-run-vars = VAR::KEY プレースホルダーの値。複数指定でき、labrun.yaml より優先されます
+help-run-report_junit = JUnit XML レポートをこのファイルに書き出します
+help-run-report_json = JSON レポート（labrun.run/v1）をこのファイルに書き出します
+help-run-record_durations = 成功した各ページの所要時間（ミリ秒）をこの JSON ファイルに統合します
+help-run-log_dir = 各ブロックの出力を保存するディレクトリ（既定: 新しい一時ディレクトリ）
+help-run-verbose = 各ブロックの出力を実行中に表示します
+help-run-step = 各ブロックを実行前に表示し、実行・スキップ・終了を尋ねます
+help-run-context = labrun、ブロック、フックが使う kubeconfig のコンテキスト
+help-run-kubeconfig = labrun、ブロック、フックが使う kubeconfig ファイル
+help-run-check_leaks = 各ラボの前後でクラスターのスナップショットを取り、ラボが残したものを報告します
+run-cluster = クラスター: コンテキスト { $context }（{ $server }、Kubernetes { $version }）
+about-report = 実行レポートを扱います
+about-report-merge = 1 回の実行を分割した各シャードのレポートを 1 つにまとめます
+help-report-merge-files = 各シャードのレポート。すべて JSON（labrun.run/v1）か、すべて JUnit XML
+help-report-merge-output = まとめたレポートの書き出し先（入力と同じ形式）
+help-report-merge-junit = 入力が JSON のとき、まとめた結果を JUnit XML としてこのファイルにも書き出します
+
+## 実行前のエラー
+
+run-no-lab = 実行するラボを指定するか、--all ですべてのラボを実行してください
+run-lang-all-needs-all = --lang all は --all と一緒にしか使えません。ラボを 1 つ実行するときは言語を 1 つ指定してください
+run-bad-var = --var { $value } は KEY=VALUE の形で指定してください（KEY は英数字と _ のみ）
+run-bad-glob = --only { $glob } は正しい glob ではありません: { $detail }
+run-only-matches-nothing = --only { $glob } に一致するページが、実行するラボにありません
+run-bad-shard = --shard { $shard } は 1 ≤ K ≤ N の K/N の形で指定してください（例: 2/4）
+run-from-unknown-page = --from { $page } に該当するページが、実行するラボにありません
+run-from-ambiguous = --from { $page } に一致するページが複数あります: { $matches }。パスをもう少し詳しく指定してください
+run-from-no-block = { $file }:{ $line }: そこに実行できるブロックはありません。ブロックの開始フェンスの行を指定してください
+run-no-bash = PATH に bash がありません。labrun はラボを bash で実行します
+run-session-start-failed = ラボのシェル（{ $bash }）を起動できません: { $detail }
+run-unknown-variable = 未定義の変数 `VAR::{ $name }` です。labrun.yaml の `variables:` に定義するか、--var { $name }=VALUE を指定してください（定義済み: { $known }）
+run-hook-missing = フック `{ $name }` のスクリプトがありません。{ $file } が必要です
+
+## 進行状況
+
+run-progress-eta = 残り
+run-lab-start = ▶ { $title }（{ $lab }、{ $locale }）: { $pages } ページ、{ $blocks } ブロック
+run-lab-done = { $lab }（{ $locale }）: { $duration }
+run-suite-hook = スイートフック { $file } { $phase }: { $status }
+run-ms = { $ms } ミリ秒
+run-seconds = { $seconds } 秒
+run-minutes = { $minutes } 分 { $seconds } 秒
+run-status-passed = 成功
+run-status-failed = 失敗
+run-status-skipped = スキップ
+run-status-timed-out = タイムアウト
+run-status-warning = 警告
+run-status-interrupted = 中断
+run-warning-unexpected-success = expectError=true ですが、ブロックは成功しました
+run-skip-test-false = test=false
+run-skip-notest = 実行対象外（.notest）
+run-skip-after-failure = このページの前のブロックが失敗しました
+run-skip-bail = 失敗したため --bail で停止
+run-skip-from = --from より前
+run-skip-only = --only に一致しません
+run-skip-step = プロンプトでスキップ
+run-skip-quit = プロンプトで終了
+run-skip-suite-hook = スイートフックの before が失敗しました
+run-skip-interrupted = 中断されました
+run-skip-session-lost = ラボのシェルが終了しました
+run-step-prompt = このブロックを実行しますか？ [r] 実行、[s] スキップ、[q] 終了:
+
+## 失敗
+
+run-failure-exit = ブロックが終了コード { $code } で失敗しました
+run-failure-timeout = ブロックが { $seconds } 秒でタイムアウトしたため、起動したプロセスごと強制終了しました
+run-failure-hook = フック { $name }（{ $phase }）が終了コード { $code } で失敗しました
+run-failure-hook-timeout = フック { $name }（{ $phase }）がタイムアウトしました
+run-failure-hook-expectations = フック { $name }（{ $phase }）: 満たされない期待値があります
+run-failure-interrupted = ブロックの実行中に中断されました
+run-failure-session-lost = ブロックの実行中にラボのシェルが終了しました（`exit` を実行したか、自分のシェルを終了させていませんか？）
+run-failure-command = コマンド（{ $line } 行目）:
+run-failure-output = 出力の最後の部分:
+run-failure-hook-output = フック { $name }（{ $phase }）の出力の最後の部分:
+run-failure-log = ログ:
+run-junit-unexpected-success = expectError=true ですが、ブロックは成功しました
+run-junit-block-failed = { $kind }（終了コード { $code }）
+run-junit-hook-failed = フック { $name }（{ $phase }）が終了コード { $code } で失敗しました
+run-junit-hook-timed-out = フック { $name }（{ $phase }）がタイムアウトしました
+
+## まとめ
+
+run-summary = { $labs } ラボ、{ $blocks } ブロック: 成功 { $passed }、失敗 { $failed }、タイムアウト { $timed_out }、スキップ { $skipped }、警告 { $warnings }（{ $duration }）
+run-summary-logs = ブロックの出力:
+run-summary-work = 調査用に残した作業ディレクトリ:
+run-summary-json = JSON レポート:
+run-summary-junit = JUnit レポート:
+run-summary-durations = 所要時間の記録先:
+
+## ドライラン
+
+run-dry-shard = シャード { $shard }: { $labs } ラボ
+run-dry-expected = 予想所要時間:
+run-dry-estimated = 約 { $duration }（未記録）
+run-dry-lab-total = ラボの合計: { $duration }
+run-dry-total = { $labs } ラボ、合計 { $duration }
+
+## prepare-environment（ラボのシェル内）
+
+run-prepare-usage = 使い方: prepare-environment <ラボ ID>
+run-prepare-missing-tool = prepare-environment: `{ $tool }` が必要ですが、インストールされていません。インストールしてからラボをもう一度実行してください
+run-prepare-missing-hint = prepare-environment: 終了コード 127 は、スクリプトが呼び出すコマンドがインストールされていないことを示します
+run-prepare-cleaning = prepare-environment: { $id } を片付けています（{ $file }）
+run-prepare-setting-up = prepare-environment: { $id } を準備しています（{ $file }）
+run-prepare-no-setup = prepare-environment: { $id } に準備は必要ありません
+run-prepare-failed = prepare-environment: { $file } が終了コード { $code } で失敗しました
+
+## labrun report merge
+
+report-unreadable = レポート { $file } を読み込めません: { $detail }
+report-mixed-formats = JSON と JUnit XML のレポートが混在しています。形式ごとにまとめてください
+report-junit-needs-json = --junit を使うには、入力が JSON レポートである必要があります

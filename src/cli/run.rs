@@ -1,0 +1,593 @@
+//! `labrun run <lab>` / `labrun run --all`: run labs and report to CI.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::durations::Durations;
+use crate::error::Error;
+use crate::i18n::{self, Lang};
+use crate::model::{Lab, Page};
+use crate::msg;
+use crate::run::progress::{self, Console, Expectations};
+use crate::run::report::{RunReport, Status};
+use crate::run::runner::{self, Cluster, FromBlock, Runner, Settings};
+use crate::run::{Stop, procs, shard, workshop_labs};
+use crate::t;
+use crate::ui::{self, Tone};
+use crate::verify::{self, Kube};
+
+use super::{Context, exit};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The lab: a content path (networking/network-policies), a page, or a prepare-environment id.
+    pub lab: Option<String>,
+    /// Run every lab of the workshop (with --lang en|ja|all).
+    #[arg(long, conflicts_with = "lab")]
+    pub all: bool,
+    /// Run only shard K of N (with --all), balanced by recorded durations.
+    #[arg(long, value_name = "K/N", requires = "all")]
+    pub shard: Option<String>,
+    /// Print the plan with expected durations; execute nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Stop at the first failure.
+    #[arg(long)]
+    pub bail: bool,
+    /// Start at this page (and block line), skipping what comes before.
+    #[arg(long, value_name = "PAGE[:LINE]")]
+    pub from: Option<String>,
+    /// Run only the pages whose path matches.
+    #[arg(long, value_name = "GLOB")]
+    pub only: Option<String>,
+    /// Seconds a block may run without its own timeout=.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    /// Seconds a hook may run without its block's hookTimeout=.
+    #[arg(long, value_name = "SECONDS")]
+    pub hook_timeout: Option<u64>,
+    /// A value for VAR::KEY (repeatable; wins over labrun.yaml).
+    #[arg(long = "var", value_name = "KEY=VALUE")]
+    pub vars: Vec<String>,
+    /// Write a JUnit XML report here.
+    #[arg(long, value_name = "PATH")]
+    pub report_junit: Option<PathBuf>,
+    /// Write the JSON report here.
+    #[arg(long, value_name = "PATH")]
+    pub report_json: Option<PathBuf>,
+    /// Merge each passed page's duration (ms) into this JSON file.
+    #[arg(long, value_name = "PATH")]
+    pub record_durations: Option<PathBuf>,
+    /// Where block output goes (default: a new temporary directory).
+    #[arg(long, value_name = "DIR")]
+    pub log_dir: Option<PathBuf>,
+    /// Stream each block's output as it runs.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Show each block and ask: run, skip or quit.
+    #[arg(long)]
+    pub step: bool,
+    /// The kubeconfig context for labrun, the blocks and the hooks.
+    #[arg(long, value_name = "CONTEXT")]
+    pub context: Option<String>,
+    /// The kubeconfig file for labrun, the blocks and the hooks.
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+    /// Snapshot the cluster before each lab and after it, and report what it left behind.
+    #[arg(long)]
+    pub check_leaks: bool,
+}
+
+fn usage(m: crate::i18n::Msg) -> Error {
+    Error::Usage(m)
+}
+
+/// Expected ms of a page: its recorded duration, else a rough guess from its
+/// blocks (a second each, plus waits).
+fn expected_ms(page: &Page, recorded: &Durations) -> u64 {
+    if let Some(ms) = recorded.page_ms(&page.rel) {
+        return ms;
+    }
+    if page.notest {
+        return 0;
+    }
+    page.runnable_blocks()
+        .map(|b| 1000 + b.annotations.wait.unwrap_or(0) * 1000)
+        .sum()
+}
+
+fn find_bash() -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join("bash"))
+        .find(|p| {
+            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+}
+
+/// `PAGE[:LINE]` against the labs to run: the page by path within its
+/// locale (with or without `.md`), by file path, or by a unique ending; the
+/// line must fall within a runnable block.
+fn resolve_from(
+    spec: &str,
+    labs: &[Lab],
+    project: &crate::content::Project,
+) -> Result<FromBlock, Error> {
+    let (page_spec, line) = match spec.rsplit_once(':') {
+        Some((p, l)) if !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()) => (
+            p,
+            Some(
+                l.parse::<u32>()
+                    .map_err(|_| usage(msg!("run-from-unknown-page", page = spec)))?,
+            ),
+        ),
+        _ => (spec, None),
+    };
+    let want = page_spec.trim_start_matches("./");
+    let pages: Vec<&Page> = labs.iter().flat_map(|l| l.pages.iter()).collect();
+    let exact: Vec<&&Page> = pages
+        .iter()
+        .filter(|p| {
+            p.rel == want || p.rel == format!("{want}.md") || project.display_path(&p.file) == want
+        })
+        .collect();
+    let matches: Vec<&&Page> = if exact.is_empty() {
+        pages
+            .iter()
+            .filter(|p| {
+                p.rel.ends_with(&format!("/{want}")) || p.rel.ends_with(&format!("/{want}.md"))
+            })
+            .collect()
+    } else {
+        exact
+    };
+    let page = match matches.as_slice() {
+        [p] => **p,
+        [p, rest @ ..] if rest.iter().all(|q| q.rel == p.rel) => **p,
+        [] => {
+            return Err(usage(msg!("run-from-unknown-page", page = page_spec)));
+        }
+        many => {
+            let names: Vec<String> = many.iter().map(|p| p.rel.clone()).collect();
+            return Err(usage(msg!(
+                "run-from-ambiguous",
+                page = page_spec,
+                matches = names.join(", ")
+            )));
+        }
+    };
+    let line = match line {
+        None => None,
+        Some(l) => {
+            let block = page
+                .runnable_blocks()
+                .find(|b| b.line <= l && l <= b.end_line)
+                .ok_or_else(|| {
+                    usage(msg!(
+                        "run-from-no-block",
+                        file = project.display_path(&page.file),
+                        line = l
+                    ))
+                })?;
+            Some(block.line)
+        }
+    };
+    Ok(FromBlock {
+        locale: page.locale.clone(),
+        page: page.rel.clone(),
+        line,
+    })
+}
+
+pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
+    let config = &ctx.project.config;
+    let all_langs = ctx.lang_flag.as_deref() == Some("all");
+    if all_langs {
+        // `--lang all` picks content; messages follow the environment.
+        i18n::set_lang(Lang::detect(None));
+    }
+    if args.lab.is_none() && !args.all {
+        return Err(usage(msg!("run-no-lab")));
+    }
+    if all_langs && !args.all {
+        return Err(usage(msg!("run-lang-all-needs-all")));
+    }
+    let locales: Vec<String> = if all_langs {
+        let mut l = config.locales.clone();
+        l.sort_by_key(|x| *x != config.source_locale);
+        l
+    } else {
+        vec![ctx.content_locale()?]
+    };
+
+    // The labs, in run order, before sharding.
+    let mut labs: Vec<Lab> = Vec::new();
+    for locale in &locales {
+        let tree = ctx.project.load(locale)?;
+        match &args.lab {
+            Some(name) => labs.push(tree.lab(name)?),
+            None => labs.extend(workshop_labs(&tree)),
+        }
+    }
+    super::refuse_on_errors(
+        labs.iter()
+            .flat_map(|l| l.pages.iter())
+            .filter(|p| !p.notest),
+    )?;
+
+    let mut variables = config.variables.clone();
+    for kv in &args.vars {
+        match kv.split_once('=') {
+            Some((k, v))
+                if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            {
+                variables.insert(k.to_owned(), v.to_owned());
+            }
+            _ => return Err(usage(msg!("run-bad-var", value = kv.as_str()))),
+        }
+    }
+    let only = match &args.only {
+        Some(g) => Some(glob::Pattern::new(g).map_err(|e| {
+            usage(msg!(
+                "run-bad-glob",
+                glob = g.as_str(),
+                detail = e.to_string()
+            ))
+        })?),
+        None => None,
+    };
+    if let Some(p) = &only {
+        let any = labs.iter().any(|l| {
+            l.pages.iter().any(|pg| {
+                let in_lab = pg
+                    .rel
+                    .strip_prefix(&format!("{}/", l.id))
+                    .unwrap_or(&pg.rel);
+                p.matches(&pg.rel) || p.matches(in_lab)
+            })
+        });
+        if !any {
+            return Err(usage(msg!("run-only-matches-nothing", glob = p.as_str())));
+        }
+    }
+    let from = match &args.from {
+        Some(spec) => Some(resolve_from(spec, &labs, &ctx.project)?),
+        None => None,
+    };
+
+    // Recorded durations: for the ETA, --dry-run and --shard.
+    let durations_path = config.durations_file();
+    let mut recorded = Durations::load(&durations_path)?;
+    if let Some(p) = &args.record_durations {
+        // A broken file is found before anything runs, not after.
+        let target = Durations::load(p)?;
+        recorded = recorded.or(target);
+    }
+    let recorded = recorded.unwrap_or_default();
+
+    // Sharding.
+    let mut units: Vec<(usize, Lab)> = labs.into_iter().enumerate().collect();
+    let shard_label = match &args.shard {
+        Some(spec) => {
+            let (k, n) = shard::parse(spec)
+                .ok_or_else(|| usage(msg!("run-bad-shard", shard = spec.as_str())))?;
+            let est: Vec<u64> = units
+                .iter()
+                .map(|(_, l)| l.pages.iter().map(|p| expected_ms(p, &recorded)).sum())
+                .collect();
+            let mine = &shard::assign(&est, n)[k - 1];
+            units = units
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| mine.contains(i))
+                .map(|(_, u)| u)
+                .collect();
+            Some(format!("{k}/{n}"))
+        }
+        None => None,
+    };
+
+    let settings_timeout = args.timeout.unwrap_or(config.timeouts.block);
+    let hook_timeout = args.hook_timeout.unwrap_or(config.timeouts.hook);
+
+    if args.dry_run {
+        return dry_run(ctx, &units, &recorded, shard_label.as_deref());
+    }
+
+    let bash = find_bash().ok_or_else(|| usage(msg!("run-no-bash")))?;
+    let lab_list: Vec<Lab> = units.iter().map(|(_, l)| l.clone()).collect();
+    let mut settings = Settings {
+        bash,
+        log_dir: PathBuf::new(),
+        work_root: PathBuf::new(),
+        block_timeout: settings_timeout,
+        hook_timeout,
+        variables,
+        bail: args.bail,
+        from,
+        only,
+        step: args.step,
+        verbose: args.verbose,
+        env: Vec::new(),
+        cluster: None,
+        check_leaks: args.check_leaks,
+    };
+    // Everything that can refuse the run comes before anything is created.
+    runner::preflight(&ctx.project, &lab_list, &settings)?;
+    let mut specs = std::collections::BTreeMap::new();
+    for lab in &lab_list {
+        specs.extend(
+            verify::load_lab_hooks(&ctx.project, lab)
+                .map_err(|diagnostics| Error::Content { diagnostics })?,
+        );
+    }
+    let kube = Kube::new(args.kubeconfig.clone(), args.context.clone());
+    let needs_cluster = args.check_leaks
+        || lab_list
+            .iter()
+            .any(|l| verify::preflight::lab_needs_kubectl(&ctx.project, l));
+    let cluster_info = if needs_cluster {
+        Some(verify::preflight::check(&kube)?)
+    } else {
+        None
+    };
+
+    let log_dir = match &args.log_dir {
+        Some(d) => {
+            std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
+            d.canonicalize().map_err(|e| Error::io(d, e))?
+        }
+        None => tempfile::Builder::new()
+            .prefix("labrun-logs-")
+            .tempdir()
+            .map_err(|e| Error::io(&std::env::temp_dir(), e))?
+            .keep(),
+    };
+    let work = tempfile::Builder::new()
+        .prefix("labrun-work-")
+        .tempdir()
+        .map_err(|e| Error::io(&std::env::temp_dir(), e))?;
+    settings.log_dir = log_dir.clone();
+    settings.work_root = work.path().to_owned();
+    // Blocks and hooks use the same kubeconfig and context as labrun.
+    settings.env = kube
+        .env(work.path())
+        .map_err(|e| Error::io(work.path(), e))?
+        .into_iter()
+        .map(|(k, v)| (k, v.to_string_lossy().into_owned()))
+        .collect();
+    if needs_cluster {
+        settings.cluster = Some(Cluster { kube, specs });
+    }
+
+    let stop = Stop::new().map_err(|e| Error::io(Path::new("."), e))?;
+    stop.install_signals()
+        .map_err(|e| Error::io(Path::new("."), e))?;
+    procs::become_subreaper();
+
+    let mut expect = Expectations::default();
+    for (_, lab) in &units {
+        for p in lab.pages.iter().filter(|p| !p.notest) {
+            let ms = expected_ms(p, &recorded);
+            expect.total_ms += ms;
+            expect
+                .pages
+                .insert(Durations::key(&p.rel), (ms, p.runnable_blocks().count()));
+        }
+    }
+    let mut console = Console::new(expect, args.verbose);
+    if let Some(info) = &cluster_info {
+        console.println(&t!(
+            "run-cluster",
+            context = info.context.as_deref().unwrap_or("-"),
+            server = info.server.as_deref().unwrap_or("-"),
+            version = info.version.as_str()
+        ));
+    }
+    let mut reports = Vec::new();
+    let result = {
+        let mut runner = Runner::new(&ctx.project, &settings, stop.clone(), &mut console);
+        let mut result = Ok(());
+        for (order, lab) in &units {
+            if runner.interrupted() {
+                break;
+            }
+            match runner.run_lab(*order, lab) {
+                Ok(r) => reports.push(r),
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        (result, runner.interrupted())
+    };
+    let (result, interrupted) = result;
+    console.finish();
+    procs::kill_own_descendants(Duration::from_secs(1));
+    result?;
+
+    let report = RunReport::new(
+        reports,
+        interrupted,
+        shard_label,
+        Some(log_dir.to_string_lossy().into_owned()),
+    );
+    write_reports(args, &report, &lab_list)?;
+    print_summary(&console, &report, args);
+    if !report.failed() && !interrupted {
+        // A passing run leaves no work files behind; a failing one keeps
+        // them for a look (the summary names the directory).
+        let _ = work.close();
+    } else {
+        let kept = work.keep();
+        console.println(&format!("{} {}", t!("run-summary-work"), kept.display()));
+    }
+    Ok(if interrupted {
+        exit::INTERRUPTED
+    } else if report.failed() {
+        exit::FAILED
+    } else {
+        exit::OK
+    })
+}
+
+fn write_reports(args: &Args, report: &RunReport, labs: &[Lab]) -> Result<(), Error> {
+    if let Some(p) = &args.report_json {
+        let text = serde_json::to_string_pretty(report).expect("a report serializes") + "\n";
+        write_file(p, &text)?;
+    }
+    if let Some(p) = &args.report_junit {
+        let text = report
+            .junit()
+            .to_string()
+            .map_err(|e| Error::io(p, std::io::Error::other(e.to_string())))?;
+        write_file(p, &text)?;
+    }
+    if let Some(p) = &args.record_durations {
+        let mut new = Vec::new();
+        for (lab, lr) in labs.iter().zip(&report.labs) {
+            for (page, pr) in lab.pages.iter().zip(&lr.pages) {
+                let ran = pr.blocks.iter().any(|b| b.status != Status::Skipped);
+                let whole = pr.blocks.iter().all(|b| {
+                    b.status == Status::Passed
+                        || b.status == Status::Warning
+                        || b.skip_reason == Some(crate::run::report::SkipReason::TestFalse)
+                });
+                if ran && whole {
+                    new.push((page.rel.clone(), pr.duration_ms));
+                }
+            }
+        }
+        Durations::merge_into(p, new)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn write_file(path: &Path, text: &str) -> Result<(), Error> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    std::fs::write(path, text).map_err(|e| Error::io(path, e))
+}
+
+fn print_summary(console: &Console, report: &RunReport, args: &Args) {
+    let color = ui::color_enabled(false);
+    let t = &report.totals;
+    let status = if report.interrupted {
+        ui::paint(color, Tone::Error, &t!("run-status-interrupted"))
+    } else {
+        ui::paint(
+            color,
+            if report.failed() {
+                Tone::Error
+            } else {
+                Tone::Good
+            },
+            &progress::status_word(report.status),
+        )
+    };
+    console.println("");
+    console.println(&format!(
+        "{status}: {}",
+        t!(
+            "run-summary",
+            labs = t.labs,
+            blocks = t.blocks,
+            passed = t.passed,
+            failed = t.failed,
+            timed_out = t.timed_out,
+            skipped = t.skipped,
+            warnings = t.warnings,
+            duration = progress::human_ms(t.duration_ms)
+        )
+    ));
+    for lab in &report.labs {
+        for page in &lab.pages {
+            for b in page.blocks.iter().filter(|b| b.status.is_failure()) {
+                console.println(&format!(
+                    "  {} {}:{}",
+                    ui::paint(color, Tone::Error, "✗"),
+                    page.file,
+                    b.line
+                ));
+            }
+        }
+        for h in lab.suite_hooks.iter().filter(|h| h.status.is_failure()) {
+            console.println(&format!(
+                "  {} {} {}",
+                ui::paint(color, Tone::Error, "✗"),
+                h.file,
+                h.phase
+            ));
+        }
+    }
+    if let Some(d) = &report.log_dir {
+        console.println(&format!("{} {d}", t!("run-summary-logs")));
+    }
+    if let Some(p) = &args.report_json {
+        console.println(&format!("{} {}", t!("run-summary-json"), p.display()));
+    }
+    if let Some(p) = &args.report_junit {
+        console.println(&format!("{} {}", t!("run-summary-junit"), p.display()));
+    }
+    if let Some(p) = &args.record_durations {
+        console.println(&format!("{} {}", t!("run-summary-durations"), p.display()));
+    }
+}
+
+fn dry_run(
+    ctx: &Context,
+    units: &[(usize, Lab)],
+    recorded: &Durations,
+    shard: Option<&str>,
+) -> Result<u8, Error> {
+    let color = ui::color_enabled(false);
+    let say = progress::say;
+    if let Some(s) = shard {
+        say(&ui::paint(
+            color,
+            Tone::Bold,
+            &t!("run-dry-shard", shard = s, labs = units.len()),
+        ));
+    }
+    let mut total = 0;
+    for (_, lab) in units {
+        let plan = crate::plan::plan(&ctx.project, lab);
+        say(super::plan::text(&plan, color).trim_end_matches('\n'));
+        say(&format!(
+            "     {}",
+            ui::paint(color, Tone::Bold, &t!("run-dry-expected"))
+        ));
+        let mut lab_total = 0;
+        for page in &lab.pages {
+            let ms = expected_ms(page, recorded);
+            lab_total += ms;
+            let how = if recorded.page_ms(&page.rel).is_some() {
+                progress::human_ms(ms)
+            } else if page.notest {
+                t!("run-skip-notest")
+            } else {
+                t!("run-dry-estimated", duration = progress::human_ms(ms))
+            };
+            say(&format!("       {}  {how}", page.rel));
+        }
+        say(&format!(
+            "     {}",
+            t!(
+                "run-dry-lab-total",
+                duration = progress::human_ms(lab_total)
+            )
+        ));
+        total += lab_total;
+    }
+    if units.len() > 1 {
+        say(&t!(
+            "run-dry-total",
+            labs = units.len(),
+            duration = progress::human_ms(total)
+        ));
+    }
+    Ok(exit::OK)
+}

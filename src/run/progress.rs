@@ -1,0 +1,460 @@
+//! What a person (a progress bar with an ETA from recorded durations) or a
+//! CI log (plain lines, one per block) sees of a run. Every word comes from
+//! `locales/*/run.ftl`.
+
+use std::collections::HashMap;
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::model::{Block, Lab, Page};
+use crate::t;
+use crate::ui::{self, Tone};
+
+use super::Stop;
+use super::report::{BlockReport, FailureKind, HookReport, LabReport, PageReport, Status};
+use super::runner::{Observer, StepChoice};
+
+/// Expected time of each page (by `/<path>` key), for the ETA.
+#[derive(Clone, Debug, Default)]
+pub struct Expectations {
+    /// Page key → (expected ms, runnable blocks).
+    pub pages: HashMap<String, (u64, usize)>,
+    pub total_ms: u64,
+}
+
+pub struct Console {
+    color: bool,
+    bar: Option<ProgressBar>,
+    expect: Expectations,
+    /// Expected ms of each block of the current page (for the bar).
+    block_ms: u64,
+    lab: String,
+    page: String,
+    verbose: bool,
+}
+
+/// Prints a line on stdout; a closed stdout (`| head`) is not an error
+/// worth stopping a run for.
+pub fn say(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
+}
+
+/// Milliseconds for people: `850 ms`, `12.3 s`, `4 min 5 s`.
+pub fn human_ms(ms: u64) -> String {
+    if ms < 1000 {
+        t!("run-ms", ms = ms)
+    } else if ms < 60_000 {
+        t!(
+            "run-seconds",
+            seconds = format!("{:.1}", ms as f64 / 1000.0)
+        )
+    } else {
+        t!(
+            "run-minutes",
+            minutes = ms / 60_000,
+            seconds = (ms % 60_000) / 1000
+        )
+    }
+}
+
+pub fn status_word(s: Status) -> String {
+    match s {
+        Status::Passed => t!("run-status-passed"),
+        Status::Failed => t!("run-status-failed"),
+        Status::Skipped => t!("run-status-skipped"),
+        Status::TimedOut => t!("run-status-timed-out"),
+        Status::Warning => t!("run-status-warning"),
+    }
+}
+
+fn tone(s: Status) -> Tone {
+    match s {
+        Status::Passed => Tone::Good,
+        Status::Failed | Status::TimedOut => Tone::Error,
+        Status::Skipped => Tone::Dim,
+        Status::Warning => Tone::Warning,
+    }
+}
+
+fn mark(s: Status) -> &'static str {
+    match s {
+        Status::Passed => "✓",
+        Status::Failed | Status::TimedOut => "✗",
+        Status::Skipped => "-",
+        Status::Warning => "!",
+    }
+}
+
+impl Console {
+    /// A progress bar when stdout is a terminal, plain lines otherwise.
+    pub fn new(expect: Expectations, verbose: bool) -> Console {
+        let color = ui::color_enabled(false);
+        let bar = std::io::stdout().is_terminal().then(|| {
+            let bar = ProgressBar::with_draw_target(
+                Some(expect.total_ms.max(1)),
+                ProgressDrawTarget::stdout(),
+            );
+            let template = format!(
+                "{{spinner}} [{{elapsed_precise}}] {{bar:24}} {{percent:>3}}% {} {{eta:>3}}  {{wide_msg}}",
+                t!("run-progress-eta")
+            );
+            bar.set_style(
+                ProgressStyle::with_template(&template)
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        Console {
+            color,
+            bar,
+            expect,
+            block_ms: 1000,
+            lab: String::new(),
+            page: String::new(),
+            verbose,
+        }
+    }
+
+    /// Writes lines above the bar (or plainly).
+    pub fn println(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| say(text)),
+            None => say(text),
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+
+    fn paint(&self, tone: Tone, text: &str) -> String {
+        ui::paint(self.color, tone, text)
+    }
+
+    fn set_message(&self, line: Option<u32>) {
+        if let Some(bar) = &self.bar {
+            let mut m = format!("{} › {}", self.lab, self.page);
+            if let Some(l) = line {
+                m.push_str(&format!(":{l}"));
+            }
+            bar.set_message(m);
+        }
+    }
+
+    /// The lines that explain a failed block.
+    pub fn failure_lines(&self, file: &str, b: &BlockReport) -> Vec<String> {
+        let mut out = Vec::new();
+        let head = match b.failure {
+            Some(FailureKind::Timeout) => t!("run-failure-timeout", seconds = b.timeout_s),
+            Some(FailureKind::HookBefore) | Some(FailureKind::HookAfter) => {
+                let h = b.hooks.iter().rev().find(|h| h.status.is_failure());
+                match h {
+                    Some(h) if h.status == Status::TimedOut => t!(
+                        "run-failure-hook-timeout",
+                        name = h.name.as_str(),
+                        phase = h.phase.as_str()
+                    ),
+                    Some(h) => match h.exit_code {
+                        Some(code) => t!(
+                            "run-failure-hook",
+                            name = h.name.as_str(),
+                            phase = h.phase.as_str(),
+                            code = code
+                        ),
+                        // A declarative hook has no exit code.
+                        None => t!(
+                            "run-failure-hook-expectations",
+                            name = h.name.as_str(),
+                            phase = h.phase.as_str()
+                        ),
+                    },
+                    None => t!("run-failure-exit", code = "?"),
+                }
+            }
+            Some(FailureKind::Interrupted) => t!("run-failure-interrupted"),
+            Some(FailureKind::SessionLost) => t!("run-failure-session-lost"),
+            _ => t!(
+                "run-failure-exit",
+                code = b.exit_code.map_or("?".to_owned(), |c| c.to_string())
+            ),
+        };
+        out.push(format!(
+            "{} {}:{}: {}",
+            self.paint(Tone::Error, mark(b.status)),
+            file,
+            b.line,
+            self.paint(Tone::Error, &head)
+        ));
+        if let Some(c) = &b.command {
+            let mut lines = c.text.lines();
+            out.push(format!(
+                "    {} {}",
+                t!("run-failure-command", line = c.line),
+                lines.next().unwrap_or("")
+            ));
+            for l in lines.take(5) {
+                out.push(format!("      {l}"));
+            }
+        }
+        let mut tail_of = |label: String, lines: &[String]| {
+            if !lines.is_empty() {
+                out.push(format!("    {label}"));
+                for l in lines {
+                    out.push(format!("    {} {l}", self.paint(Tone::Dim, "|")));
+                }
+            }
+        };
+        match b.hooks.iter().rev().find(|h| h.status.is_failure()) {
+            Some(h) => tail_of(
+                t!(
+                    "run-failure-hook-output",
+                    name = h.name.as_str(),
+                    phase = h.phase.as_str()
+                ),
+                &h.output_tail,
+            ),
+            None => tail_of(t!("run-failure-output"), &b.output_tail),
+        }
+        if let (Some(log), Some(line)) = (&b.log, b.log_line) {
+            out.push(format!("    {} {log}:{line}", t!("run-failure-log")));
+        }
+        out
+    }
+}
+
+impl Observer for Console {
+    fn lab_start(&mut self, lab: &Lab, blocks: usize) {
+        self.lab = if lab.id.is_empty() {
+            ".".into()
+        } else {
+            lab.id.clone()
+        };
+        let pages = lab.pages.len();
+        self.println(&self.paint(
+            Tone::Bold,
+            &t!(
+                "run-lab-start",
+                title = lab.title.as_str(),
+                lab = self.lab.as_str(),
+                locale = lab.locale.as_str(),
+                pages = pages,
+                blocks = blocks
+            ),
+        ));
+    }
+
+    fn page_start(&mut self, page: &Page) {
+        self.page = page.rel.clone();
+        let key = format!("/{}", page.rel);
+        let (ms, blocks) = self.expect.pages.get(&key).copied().unwrap_or((0, 0));
+        self.block_ms = if blocks > 0 { ms / blocks as u64 } else { 0 };
+        if self.bar.is_none() {
+            say(&format!(
+                "  {} {}",
+                self.paint(Tone::Accent, &page.rel),
+                self.paint(Tone::Dim, &page.title)
+            ));
+        }
+        self.set_message(None);
+    }
+
+    fn block_start(&mut self, _page: &Page, block: &Block) {
+        self.set_message(Some(block.line));
+    }
+
+    fn command(&mut self, _page: &Page, line: u32) {
+        self.set_message(Some(line));
+    }
+
+    fn output(&mut self, bytes: &[u8]) {
+        if !self.verbose || bytes.is_empty() {
+            return;
+        }
+        let write = || {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(bytes);
+            let _ = out.flush();
+        };
+        match &self.bar {
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        }
+    }
+
+    fn block_done(&mut self, page: &Page, b: &BlockReport) {
+        if let Some(bar) = &self.bar {
+            bar.inc(self.block_ms);
+        }
+        let file = crate::cli::shown_path(&page.file);
+        if b.status.is_failure() {
+            for l in self.failure_lines(&file, b) {
+                self.println(&l);
+            }
+            return;
+        }
+        if self.bar.is_some() && b.status != Status::Warning {
+            return;
+        }
+        let mut line = format!(
+            "    {} :{} {}",
+            self.paint(tone(b.status), mark(b.status)),
+            b.line,
+            self.paint(tone(b.status), &status_word(b.status))
+        );
+        if b.status == Status::Skipped {
+            if let Some(r) = b.skip_reason {
+                line.push_str(&format!(" ({})", skip_word(r)));
+            }
+        } else {
+            line.push_str(&format!(" ({})", human_ms(b.duration_ms)));
+        }
+        if b.status == Status::Warning {
+            line.push_str(&format!(" — {}", t!("run-warning-unexpected-success")));
+        }
+        self.println(&line);
+    }
+
+    fn suite_hook_done(&mut self, h: &HookReport) {
+        let text = t!(
+            "run-suite-hook",
+            file = h.file.as_str(),
+            phase = h.phase.as_str(),
+            status = status_word(h.status)
+        );
+        self.println(&format!(
+            "  {} {}",
+            self.paint(tone(h.status), mark(h.status)),
+            text
+        ));
+        if h.status.is_failure() {
+            for l in &h.output_tail {
+                self.println(&format!("    {} {l}", self.paint(Tone::Dim, "|")));
+            }
+            if let (Some(log), Some(line)) = (&h.log, h.log_line) {
+                self.println(&format!("    {} {log}:{line}", t!("run-failure-log")));
+            }
+        }
+    }
+
+    fn page_done(&mut self, p: &PageReport) {
+        if self.bar.is_some() {
+            self.println(&format!(
+                "{} {} {}",
+                self.paint(tone(p.status), mark(p.status)),
+                p.path,
+                self.paint(Tone::Dim, &format!("({})", human_ms(p.duration_ms)))
+            ));
+        } else if let Some(r) = p.skip_reason {
+            say(&format!(
+                "  {} {} ({})",
+                self.paint(Tone::Dim, &p.path),
+                self.paint(Tone::Dim, &status_word(Status::Skipped)),
+                skip_word(r)
+            ));
+        }
+    }
+
+    fn lab_done(&mut self, lab: &LabReport) {
+        self.println(&format!(
+            "{} {}",
+            self.paint(tone(lab.status), &status_word(lab.status)),
+            t!(
+                "run-lab-done",
+                lab = if lab.lab.is_empty() {
+                    "."
+                } else {
+                    lab.lab.as_str()
+                },
+                locale = lab.locale.as_str(),
+                duration = human_ms(lab.duration_ms)
+            )
+        ));
+    }
+
+    fn leaks(&mut self, table: &str) {
+        self.println(table.trim_end());
+    }
+
+    fn ask_step(&mut self, page: &Page, block: &Block, _script: &str, stop: &Stop) -> StepChoice {
+        let mut text = format!("{}:{}\n", crate::cli::shown_path(&page.file), block.line);
+        for c in &block.commands {
+            for (i, l) in c.text.lines().enumerate() {
+                text.push_str(if i == 0 { "  $ " } else { "    " });
+                text.push_str(l);
+                text.push('\n');
+            }
+        }
+        text.push_str(&t!("run-step-prompt"));
+        let ask = || -> StepChoice {
+            let mut out = std::io::stdout().lock();
+            let _ = write!(out, "{text} ");
+            let _ = out.flush();
+            drop(out);
+            loop {
+                // Wait for input or Ctrl-C, whichever comes first.
+                if let Some(fd) = stop.wake_fd() {
+                    use std::os::fd::AsFd;
+                    let stdin = std::io::stdin();
+                    let mut fds = [
+                        nix::poll::PollFd::new(stdin.as_fd(), nix::poll::PollFlags::POLLIN),
+                        nix::poll::PollFd::new(fd, nix::poll::PollFlags::POLLIN),
+                    ];
+                    let _ = nix::poll::poll(&mut fds, nix::poll::PollTimeout::NONE);
+                    if stop.is_set() {
+                        return StepChoice::Quit;
+                    }
+                    if !fds[0].any().unwrap_or(false) {
+                        stop.drain();
+                        continue;
+                    }
+                }
+                let mut line = String::new();
+                match std::io::stdin().lock().read_line(&mut line) {
+                    Ok(0) | Err(_) => return StepChoice::Quit,
+                    Ok(_) => {}
+                }
+                match line.trim().to_lowercase().as_str() {
+                    "" | "r" | "run" => return StepChoice::Run,
+                    "s" | "skip" => return StepChoice::Skip,
+                    "q" | "quit" => return StepChoice::Quit,
+                    _ => {
+                        let mut out = std::io::stdout().lock();
+                        let _ = write!(out, "{} ", t!("run-step-prompt"));
+                        let _ = out.flush();
+                    }
+                }
+            }
+        };
+        match &self.bar {
+            Some(bar) => bar.suspend(ask),
+            None => {
+                let c = ask();
+                say("");
+                c
+            }
+        }
+    }
+}
+
+pub fn skip_word(r: super::report::SkipReason) -> String {
+    use super::report::SkipReason::*;
+    match r {
+        TestFalse => t!("run-skip-test-false"),
+        Notest => t!("run-skip-notest"),
+        AfterFailure => t!("run-skip-after-failure"),
+        Bail => t!("run-skip-bail"),
+        From => t!("run-skip-from"),
+        Only => t!("run-skip-only"),
+        Step => t!("run-skip-step"),
+        Quit => t!("run-skip-quit"),
+        SuiteHookFailed => t!("run-skip-suite-hook"),
+        Interrupted => t!("run-skip-interrupted"),
+        SessionLost => t!("run-skip-session-lost"),
+    }
+}

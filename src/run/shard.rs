@@ -1,0 +1,71 @@
+//! Splitting the labs of a workshop across N CI jobs: longest lab first onto
+//! the least loaded shard (ties: the lower shard), by recorded durations.
+//! Deterministic, so every job computes the same split on its own.
+
+/// For each shard (0-based), the indices of its units, in their original order.
+pub fn assign(estimates_ms: &[u64], shards: usize) -> Vec<Vec<usize>> {
+    let shards = shards.max(1);
+    let mut order: Vec<usize> = (0..estimates_ms.len()).collect();
+    // Longest first; equal estimates keep their original order.
+    order.sort_by(|&a, &b| estimates_ms[b].cmp(&estimates_ms[a]).then(a.cmp(&b)));
+    let mut load = vec![0u64; shards];
+    let mut out = vec![Vec::new(); shards];
+    for i in order {
+        let (s, _) = load
+            .iter()
+            .enumerate()
+            .min_by_key(|(s, l)| (**l, *s))
+            .expect("at least one shard");
+        load[s] += estimates_ms[i];
+        out[s].push(i);
+    }
+    for units in &mut out {
+        units.sort_unstable();
+    }
+    out
+}
+
+/// Parses `K/N` (1 ≤ K ≤ N).
+pub fn parse(spec: &str) -> Option<(usize, usize)> {
+    let (k, n) = spec.split_once('/')?;
+    let (k, n): (usize, usize) = (k.trim().parse().ok()?, n.trim().parse().ok()?);
+    (k >= 1 && k <= n).then_some((k, n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn longest_first_onto_least_loaded() {
+        let s = assign(&[10, 50, 30, 30, 5], 2);
+        // 50 → 0; 30 → 1; 30 → 1 (30 < 50); 10 → 0 (50 < 60); 5 → 0 (60 = 60: the lower shard).
+        assert_eq!(s, vec![vec![0, 1, 4], vec![2, 3]]);
+    }
+
+    #[test]
+    fn specs_parse() {
+        assert_eq!(parse("2/3"), Some((2, 3)));
+        assert_eq!(parse("0/3"), None);
+        assert_eq!(parse("4/3"), None);
+        assert_eq!(parse("x"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn every_unit_lands_on_exactly_one_shard(est in proptest::collection::vec(0u64..10_000, 0..40), n in 1usize..8) {
+            let s = assign(&est, n);
+            let mut all: Vec<usize> = s.iter().flatten().copied().collect();
+            all.sort_unstable();
+            prop_assert_eq!(all, (0..est.len()).collect::<Vec<_>>());
+            // The split is balanced: no shard exceeds the ideal by more than the largest unit.
+            let total: u64 = est.iter().sum();
+            let max = est.iter().copied().max().unwrap_or(0);
+            for units in &s {
+                let load: u64 = units.iter().map(|&i| est[i]).sum();
+                prop_assert!(load <= total / n as u64 + max);
+            }
+        }
+    }
+}

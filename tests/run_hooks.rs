@@ -1,0 +1,139 @@
+//! End-to-end: block hooks, suite hooks and prepare-environment.
+
+mod run_support;
+
+use run_support::*;
+
+#[test]
+fn hooks_run_before_and_after_with_test_output_and_the_session_environment() {
+    let s = Scratch::new();
+    let o = run(
+        &fixture("lab"),
+        &s,
+        &["hooks", "--report-json", s.path("r.json").to_str().unwrap()],
+    );
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        s.trace_lines(),
+        [
+            "suite before dir=hooks",
+            "before line=12 page=index.md locale=en output=unset",
+            // Exported variables and the directory of the session reach the
+            // hook; plain shell variables do not (it is a separate process).
+            "after line=12 exported=visible unexported= cwd=hookdir",
+            "output: the block's output",
+            "output: second line",
+            "suite after dir=hooks",
+        ]
+    );
+    let r = s.json("r.json");
+    let ok = block(&r, "hooks/index.md", 12);
+    assert_eq!(ok["status"], "passed");
+    let phases: Vec<&str> = ok["hooks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["phase"].as_str().unwrap())
+        .collect();
+    assert_eq!(phases, ["before", "after"]);
+    // wait=1 comes after the after hook, and counts in the block.
+    assert!(ok["duration_ms"].as_u64().unwrap() >= 1000);
+    // A failing after hook fails its block (hook-fussy.sh is not executable:
+    // labrun runs it with bash) and skips the rest of the page.
+    let bad = block(&r, "hooks/bad.md", 6);
+    assert_eq!(bad["status"], "failed");
+    assert_eq!(bad["failure"], "hook-after");
+    assert_eq!(bad["hooks"][0]["phase"], "before");
+    assert_eq!(bad["hooks"][1]["exit_code"], 4);
+    assert_eq!(
+        block(&r, "hooks/bad.md", 10)["skip_reason"],
+        "after-failure"
+    );
+    let suites: Vec<(&str, &str)> = r["labs"][0]["suite_hooks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["phase"].as_str().unwrap(), h["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(suites, [("before", "passed"), ("after", "passed")]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("content/en/hooks/bad.md:6: hook fussy (after) failed with exit code 4"),
+        "{out}"
+    );
+    assert!(out.contains("got: not what the hook wants"), "{out}");
+}
+
+#[test]
+fn prepare_environment_cleans_up_the_previous_lab_and_sets_up_the_next() {
+    let s = Scratch::new();
+    let o = run(&fixture("lab"), &s, &["prepare"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(s.trace_lines(), ["setup one root=lab", "cleanup one"]);
+}
+
+#[test]
+fn a_missing_tool_is_a_clear_error_not_a_hang() {
+    let s = Scratch::new();
+    let start = std::time::Instant::now();
+    let o = run(
+        &fixture("lab"),
+        &s,
+        &[
+            "--config",
+            "labrun-requires.yaml",
+            "prepare",
+            "--report-json",
+            s.path("r.json").to_str().unwrap(),
+        ],
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("`labrun-no-such-tool` is required but not installed"),
+        "{out}"
+    );
+    assert_eq!(
+        block(&s.json("r.json"), "prepare/index.md", 6)["exit_code"],
+        127
+    );
+    assert!(s.trace_lines().is_empty(), "nothing was set up");
+}
+
+#[test]
+fn a_state_file_remembers_the_prepared_lab_between_runs() {
+    let s = Scratch::new();
+    let project = s.path("project");
+    copy_dir(&fixture("lab"), &project);
+    std::fs::write(
+        project.join("labrun.yaml"),
+        "locales: [en, ja]\nprepare-environment:\n  state: .labrun/environment\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(project.join(".labrun")).unwrap();
+    // An earlier run prepared prep/one.
+    std::fs::write(project.join(".labrun/environment"), "prep/one\n").unwrap();
+    let o = run(&project, &s, &["prepare"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        s.trace_lines(),
+        ["cleanup one", "setup one root=project", "cleanup one"]
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.join(".labrun/environment")).unwrap(),
+        "prep/two\n"
+    );
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
