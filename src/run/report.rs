@@ -1,5 +1,5 @@
 //! What a run found: the JSON report (schema `labrun.run/v1`, documented in
-//! `docs/README-run.md`), the JUnit XML made from it, and merging the reports
+//! `docs/run.md`), the JUnit XML made from it, and merging the reports
 //! of several shards into the report of one run.
 
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};

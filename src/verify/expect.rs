@@ -959,10 +959,9 @@ after:
 
     #[test]
     fn the_documented_example_is_valid() {
-        let doc = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/README-verify.md"),
-        )
-        .unwrap();
+        let doc =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/verify.md"))
+                .unwrap();
         let start = doc.find("```yaml\n").unwrap() + "```yaml\n".len();
         let end = start + doc[start..].find("```").unwrap();
         let spec = ok(&doc[start..end]);

@@ -128,7 +128,7 @@ mod tests {
 
     #[test]
     fn the_check_docs_list_every_rule_with_its_severity() {
-        let doc = include_str!("../../../docs/README-check.md");
+        let doc = include_str!("../../../docs/check.md");
         for (id, sev) in RULES {
             let sev = match sev {
                 Severity::Error => "error",
@@ -136,7 +136,7 @@ mod tests {
             };
             assert!(
                 doc.contains(&format!("| `{id}` | {sev} |")),
-                "docs/README-check.md lacks `| `{id}` | {sev} |`"
+                "docs/check.md lacks `| `{id}` | {sev} |`"
             );
         }
     }
