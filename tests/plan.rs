@@ -253,3 +253,35 @@ fn bundled_lab_plans_in_both_locales() {
         assert_eq!(plan["pages"][0]["path"], "getting-started/index.md");
     }
 }
+
+/// Every bundled lab plans, and passes `--dry-run`, in both locales, with the
+/// same pages in the same order.
+#[test]
+fn every_bundled_lab_plans_and_dry_runs_in_both_locales() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for lab in [
+        "getting-started",
+        "networking/network-policies",
+        "networking/securitygroups-for-pods",
+        "networking/egress-lockdown",
+        "security",
+    ] {
+        let en = json(root, &["plan", lab, "--format", "json"]);
+        let ja = json(root, &["plan", lab, "--lang", "ja", "--format", "json"]);
+        let paths = |p: &serde_json::Value| -> Vec<String> {
+            p["pages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x["path"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert!(!paths(&en).is_empty(), "{lab}");
+        assert_eq!(paths(&en), paths(&ja), "{lab}");
+        assert_eq!(en["totals"], ja["totals"], "{lab}");
+        for lang in ["en", "ja"] {
+            let o = labrun(root, &[lab, "--dry-run", "--lang", lang]);
+            assert!(o.status.success(), "{lab} {lang}: {}", stderr(&o));
+        }
+    }
+}
