@@ -356,6 +356,30 @@ fn plain_message(e: &serde_saphyr::Error) -> String {
     }
 }
 
+/// Replaces `VAR::NAME` placeholders whose name is known; unknown ones stay
+/// as written (`check` and `run` report them from the model).
+pub fn substitute_vars(text: &str, vars: &BTreeMap<String, String>) -> String {
+    if !text.contains("VAR::") {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("VAR::") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 5..];
+        let len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        match vars.get(&after[..len]) {
+            Some(v) if len > 0 => out.push_str(v),
+            _ => out.push_str(&rest[at..at + 5 + len]),
+        }
+        rest = &after[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -426,6 +450,23 @@ mod tests {
         assert_eq!(config_error("manifests: ../elsewhere\n").0, 1);
         assert_eq!(config_error("variables:\n  bad-name: x\n").0, 1);
         assert_eq!(config_error("render:\n  time-factor: 0\n").0, 2);
+    }
+
+    #[test]
+    fn variables_are_substituted_by_name() {
+        let vars = BTreeMap::from([
+            ("REF".to_owned(), "main".to_owned()),
+            ("OWNER".to_owned(), "me".to_owned()),
+        ]);
+        assert_eq!(
+            substitute_vars("x/VAR::OWNER/VAR::REF.", &vars),
+            "x/me/main."
+        );
+        assert_eq!(
+            substitute_vars("VAR::UNKNOWN and VAR:: alone", &vars),
+            "VAR::UNKNOWN and VAR:: alone"
+        );
+        assert_eq!(substitute_vars("no placeholders", &vars), "no placeholders");
     }
 
     #[test]

@@ -89,25 +89,7 @@ impl Vars {
     /// Replaces every `VAR::NAME` whose name is known; unknown ones stay as
     /// written (the renderer reports them from the model).
     pub fn apply(&self, text: &str) -> String {
-        if !text.contains("VAR::") {
-            return text.to_owned();
-        }
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(at) = rest.find("VAR::") {
-            out.push_str(&rest[..at]);
-            let after = &rest[at + 5..];
-            let len = after
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(after.len());
-            match self.0.get(&after[..len]) {
-                Some(v) if len > 0 => out.push_str(v),
-                _ => out.push_str(&rest[at..at + 5 + len]),
-            }
-            rest = &after[len..];
-        }
-        out.push_str(rest);
-        out
+        crate::config::substitute_vars(text, &self.0)
     }
 
     pub fn knows(&self, name: &str) -> bool {

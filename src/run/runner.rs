@@ -200,29 +200,6 @@ pub fn tail(bytes: &[u8], n: usize) -> Vec<String> {
         .collect()
 }
 
-/// Replaces `VAR::NAME` placeholders whose name is known.
-pub fn substitute(text: &str, vars: &BTreeMap<String, String>) -> String {
-    if !text.contains("VAR::") {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("VAR::") {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 5..];
-        let len = after
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(after.len());
-        match vars.get(&after[..len]) {
-            Some(v) if len > 0 => out.push_str(v),
-            _ => out.push_str(&rest[at..at + 5 + len]),
-        }
-        rest = &after[len..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// The script a block's subshell runs. Each command is announced on the
 /// control pipe (so a timeout can name it) and checked: the first command
 /// that fails ends the block, as a careful person would stop, and reports
@@ -231,7 +208,7 @@ pub fn block_script(block: &Block, vars: &BTreeMap<String, String>) -> String {
     let mut s = String::new();
     for c in &block.commands {
         s.push_str(&format!("builtin printf 'cmd\\0%s\\0' {} >&3\n", c.line));
-        s.push_str(&substitute(&c.text, vars));
+        s.push_str(&crate::config::substitute_vars(&c.text, vars));
         s.push('\n');
         if !block.annotations.raw {
             s.push_str(&format!(
@@ -868,7 +845,7 @@ impl<'a> Runner<'a> {
                 .find(|c| c.line == line)
                 .map(|c| CommandRef {
                     line: c.line,
-                    text: substitute(&c.text, &self.settings.variables),
+                    text: crate::config::substitute_vars(&c.text, &self.settings.variables),
                 })
         };
         match f.end {
@@ -1152,7 +1129,7 @@ mod tests {
             ("OWNER".to_owned(), "me".to_owned()),
         ]);
         assert_eq!(
-            substitute(
+            crate::config::substitute_vars(
                 "git clone x/VAR::OWNER/y -b VAR::REF; echo VAR::NOPE VAR::",
                 &vars
             ),
