@@ -53,20 +53,20 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Run a lab (or every lab) like a careful person at one terminal, and report to CI.
+    Run(run::Args),
     /// Show the ordered pages and runnable blocks of a lab, executing nothing.
     Plan(plan::Args),
-    /// Find translations that fell behind their source or no longer run the same lab.
-    Drift(drift::Args),
     /// Check every page of every locale without a cluster.
     Check(check::Args),
+    /// Find translations that fell behind their source or no longer run the same lab.
+    Drift(drift::Args),
     /// Show pages as a reader sees them, in the terminal or as a static HTML site.
     Render(render::Args),
     /// Show how a lab's required time is computed.
     Time(time::Args),
     /// Evaluate a lab's declarative hooks against the cluster as it is now, running no block.
     Verify(verify::Args),
-    /// Run a lab (or every lab) like a careful person at one terminal, and report to CI.
-    Run(run::Args),
     /// Work with run reports.
     Report(report::Args),
 }
