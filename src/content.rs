@@ -146,10 +146,10 @@ fn rel_string(path: &Path) -> String {
 /// Walks a locale root and parses its pages in parallel.
 pub fn load_tree(locale: &str, root: &Path) -> Result<Tree, Error> {
     if !root.is_dir() {
-        return Err(Error::io(
-            root,
-            std::io::Error::new(std::io::ErrorKind::NotFound, "no such directory"),
-        ));
+        return Err(Error::NoContent {
+            locale: locale.to_owned(),
+            dir: root.to_owned(),
+        });
     }
     let mut files = Vec::new();
     let mut hooks = Vec::new();

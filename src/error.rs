@@ -28,6 +28,9 @@ pub enum Error {
         col: u32,
         detail: String,
     },
+    /// A locale's content directory does not exist: labrun was likely started
+    /// outside a content project.
+    NoContent { locale: String, dir: PathBuf },
     UnknownLab {
         name: String,
         suggestions: Vec<String>,
@@ -85,6 +88,11 @@ impl Error {
                 "error-io",
                 path = path.display().to_string(),
                 detail = source.to_string()
+            ),
+            Error::NoContent { locale, dir } => msg!(
+                "error-no-content",
+                locale = locale.as_str(),
+                dir = dir.display().to_string()
             ),
             Error::UnknownLab { name, suggestions } => msg!(
                 "error-unknown-lab",

@@ -285,3 +285,13 @@ fn every_bundled_lab_plans_and_dry_runs_in_both_locales() {
         }
     }
 }
+
+#[test]
+fn outside_a_content_project_the_error_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = labrun(dir.path(), &["plan", "getting-started"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("no pages for locale `en`"), "{err}");
+    assert!(err.contains("--config"), "{err}");
+}

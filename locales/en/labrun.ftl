@@ -83,3 +83,4 @@ cli-possible-values = [possible values: { $values }]
 durations-not-an-object = the durations file must be a JSON object mapping `/<path>.md` to milliseconds
 durations-bad-value = the duration of `{ $page }` must be a number of milliseconds, 0 or more
 error-invalid-file = { $file }:{ $line }:{ $col }: cannot use this file: { $detail }
+error-no-content = no pages for locale `{ $locale }`: { $dir } does not exist. Run labrun inside a content project (a directory with labrun.yaml, or with content/<locale>/), or name its labrun.yaml with --config

@@ -74,3 +74,4 @@ cli-possible-values = [指定できる値: { $values }]
 durations-not-an-object = 所要時間ファイルは `/<path>.md` からミリ秒への JSON オブジェクトである必要があります
 durations-bad-value = `{ $page }` の所要時間には 0 以上のミリ秒数を指定してください
 error-invalid-file = { $file }:{ $line }:{ $col }: このファイルは使えません: { $detail }
+error-no-content = ロケール `{ $locale }` のページがありません: { $dir } が存在しません。コンテンツプロジェクト（labrun.yaml または content/<locale>/ があるディレクトリ）の中で実行するか、--config でその labrun.yaml を指定してください
