@@ -952,8 +952,13 @@ impl<'a> Runner<'a> {
                 .and_then(|c| c.specs.get(file)),
         ) {
             (Some(cluster), Some(spec)) => {
+                let hook_timeout = block
+                    .annotations
+                    .hook_timeout
+                    .unwrap_or(self.settings.hook_timeout);
                 let options = crate::verify::Options {
                     cancel: Some(self.stop.flag()),
+                    limit: Some(Duration::from_secs(hook_timeout)),
                     ..crate::verify::Options::default()
                 };
                 let origin = crate::verify::origin(self.project, page, block, name, file);

@@ -29,6 +29,9 @@ pub struct Options {
     pub parallel: usize,
     /// Set from outside (Ctrl-C) to stop polling at once.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// The longest any expectation may poll, whatever its own `timeout`: a
+    /// run passes the block's `hookTimeout`, which bounds the whole hook.
+    pub limit: Option<Duration>,
 }
 
 impl Default for Options {
@@ -39,6 +42,7 @@ impl Default for Options {
             max_interval: Duration::from_secs(1),
             parallel: 4,
             cancel: None,
+            limit: None,
         }
     }
 }
@@ -176,7 +180,7 @@ pub fn evaluate_all(kube: &Kube, exps: &[Expectation], options: &Options) -> Vec
 pub fn evaluate(kube: &Kube, exp: &Expectation, options: &Options) -> Outcome {
     let start = Instant::now();
     let budget = if options.wait {
-        exp.timeout
+        options.limit.map_or(exp.timeout, |l| exp.timeout.min(l))
     } else {
         Duration::ZERO
     };
@@ -736,6 +740,37 @@ mod tests {
     use crate::verify::expect;
     use serde_json::json;
     use std::path::Path;
+
+    #[test]
+    fn a_limit_caps_every_expectation_timeout() {
+        // A kubectl that finds nothing: the expectation never holds.
+        let dir = tempfile::tempdir().unwrap();
+        let fake = dir.path().join("kubectl");
+        std::fs::write(&fake, "#!/bin/sh\nexit 0\n").unwrap();
+        std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        let kube = Kube {
+            program: fake,
+            kubeconfig: None,
+            context: None,
+        };
+        let e = exp("  - resource: configmap/settings\n    namespace: a\n    timeout: 60\n");
+        let options = Options {
+            limit: Some(Duration::from_millis(600)),
+            first_interval: Duration::from_millis(50),
+            ..Options::default()
+        };
+        let start = Instant::now();
+        let out = evaluate(&kube, &e, &options);
+        assert!(!out.passed);
+        assert!((out.timeout_s - 0.6).abs() < 1e-9, "{}", out.timeout_s);
+        assert!(out.attempts > 1, "it polled");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            start.elapsed()
+        );
+    }
 
     fn exp(item: &str) -> Expectation {
         let spec = expect::parse(&format!("after:\n{item}"), Path::new("h.yaml"))
