@@ -117,7 +117,10 @@ pub fn check_trees(
     rules::project(&ctx, &mut diagnostics);
     // Declarative hooks (`tests/hook-NAME.yaml`) are validated by their owner.
     for tree in trees {
-        diagnostics.extend(crate::verify::validate_tree(tree));
+        diagnostics.extend(crate::verify::validate_tree(
+            tree,
+            &project.config.variables,
+        ));
     }
     let diagnostics = suppress::apply(diagnostics, &ctx.pages, &project.config.check.disable);
     let mut diagnostics = diagnostics;

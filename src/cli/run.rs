@@ -318,7 +318,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let mut specs = std::collections::BTreeMap::new();
     for lab in &lab_list {
         specs.extend(
-            verify::load_lab_hooks(&ctx.project, lab)
+            verify::load_lab_hooks(&ctx.project, lab, &settings.variables)
                 .map_err(|diagnostics| Error::Content { diagnostics })?,
         );
     }

@@ -82,8 +82,11 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         )));
     }
     let hooks = verify::declarative_hooks(project, &pages);
-    let specs = verify::load_specs(hooks.iter().map(|h| h.file.as_path()))
-        .map_err(|diagnostics| Error::Content { diagnostics })?;
+    let specs = verify::load_specs(
+        hooks.iter().map(|h| h.file.as_path()),
+        &project.config.variables,
+    )
+    .map_err(|diagnostics| Error::Content { diagnostics })?;
     let selected: Vec<_> = hooks
         .iter()
         .filter(|h| !specs[&h.file].phase(args.phase).is_empty())

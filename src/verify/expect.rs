@@ -24,6 +24,7 @@
 //! rules between keys (exactly one target, operators need a path, …) are
 //! where authors go wrong.
 
+use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -261,12 +262,13 @@ static SELECTOR_REQ_RE: LazyLock<Regex> = LazyLock::new(|| {
 static DURATION_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d+(?:\.\d+)?)\s*(ms|s|m)?$").unwrap());
 
-/// Reads and validates a hook file. On any error, the diagnostics (all of
-/// them, not just the first).
-pub fn load(file: &Path) -> Result<HookSpec, Vec<Diagnostic>> {
+/// Reads and validates a hook file, with `VAR::NAME` placeholders replaced
+/// from `vars` (line numbers stay as written). On any error, the diagnostics
+/// (all of them, not just the first).
+pub fn load(file: &Path, vars: &BTreeMap<String, String>) -> Result<HookSpec, Vec<Diagnostic>> {
     match std::fs::read(file) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => parse(&text, file),
+            Ok(text) => parse(&crate::config::substitute_vars(&text, vars), file),
             Err(_) => Err(vec![Diagnostic::error(
                 "hook/not-utf8",
                 file,
@@ -287,8 +289,8 @@ pub fn load(file: &Path) -> Result<HookSpec, Vec<Diagnostic>> {
 
 /// Every problem of a hook file, for `labrun check`: errors, and warnings
 /// (an empty phase list) that do not stop a run.
-pub fn validate(file: &Path) -> Vec<Diagnostic> {
-    match load(file) {
+pub fn validate(file: &Path, vars: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+    match load(file, vars) {
         Ok(spec) => warnings(&spec),
         Err(diags) => diags,
     }
@@ -883,6 +885,31 @@ fn first_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_replaced_before_parsing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("hook-x.yaml");
+        std::fs::write(
+            &file,
+            "after:\n  - resource: configmap/VAR::NAME\n    namespace: VAR::NS\n",
+        )
+        .unwrap();
+        let vars = BTreeMap::from([
+            ("NS".to_owned(), "shop".to_owned()),
+            ("NAME".to_owned(), "settings".to_owned()),
+        ]);
+        let spec = load(&file, &vars).unwrap();
+        let t = &spec.after[0].target;
+        assert_eq!(t.name.as_deref(), Some("settings"));
+        assert_eq!(t.scope, Scope::Namespace("shop".into()));
+        // An unknown placeholder stays as written, and is no namespace name.
+        let diags = load(&file, &BTreeMap::new()).unwrap_err();
+        assert_eq!(
+            (diags[0].rule.as_str(), diags[0].line),
+            ("hook/bad-value", 3)
+        );
+    }
 
     fn ok(text: &str) -> HookSpec {
         parse(text, Path::new("hook-x.yaml"))

@@ -99,10 +99,11 @@ pub fn origin(project: &Project, page: &Page, block: &Block, name: &str, file: &
 pub fn load_lab_hooks(
     project: &Project,
     lab: &Lab,
+    vars: &BTreeMap<String, String>,
 ) -> Result<BTreeMap<PathBuf, HookSpec>, Vec<Diagnostic>> {
     let pages: Vec<&Page> = lab.pages.iter().collect();
     let hooks = declarative_hooks(project, &pages);
-    load_specs(hooks.iter().map(|h| h.file.as_path()))
+    load_specs(hooks.iter().map(|h| h.file.as_path()), vars)
 }
 
 /// The blocks a run would execute that have a declarative hook, in order.
@@ -129,6 +130,7 @@ pub fn declarative_hooks<'a>(project: &Project, pages: &[&'a Page]) -> Vec<Block
 /// invalid file.
 pub fn load_specs<'a>(
     hooks: impl IntoIterator<Item = &'a Path>,
+    vars: &BTreeMap<String, String>,
 ) -> Result<BTreeMap<PathBuf, HookSpec>, Vec<Diagnostic>> {
     let mut specs = BTreeMap::new();
     let mut errors = Vec::new();
@@ -136,7 +138,7 @@ pub fn load_specs<'a>(
         if specs.contains_key(file) {
             continue;
         }
-        match expect::load(file) {
+        match expect::load(file, vars) {
             Ok(spec) => {
                 specs.insert(file.to_owned(), spec);
             }
@@ -152,14 +154,14 @@ pub fn load_specs<'a>(
 }
 
 /// Every declarative hook file of a locale's tree, validated (for `check`).
-pub fn validate_tree(tree: &Tree) -> Vec<Diagnostic> {
+pub fn validate_tree(tree: &Tree, vars: &BTreeMap<String, String>) -> Vec<Diagnostic> {
     tree.hooks
         .iter()
         .filter(|h| {
             let name = h.rsplit('/').next().unwrap_or(h);
             name.starts_with("hook-") && (name.ends_with(".yaml") || name.ends_with(".yml"))
         })
-        .flat_map(|h| validate(&tree.root.join(h)))
+        .flat_map(|h| validate(&tree.root.join(h), vars))
         .collect()
 }
 
@@ -228,15 +230,24 @@ mod tests {
             assert!(preflight::lab_needs_kubectl(&project, &lab));
         }
         let tree = project.load("en").unwrap();
-        assert!(validate_tree(&tree).iter().any(|d| d.rule == "hook/empty"));
+        assert!(
+            validate_tree(&tree, &BTreeMap::new())
+                .iter()
+                .any(|d| d.rule == "hook/empty")
+        );
         let lab = tree.lab("lab").unwrap();
-        assert_eq!(load_lab_hooks(&project, &lab).unwrap().len(), 1);
+        assert_eq!(
+            load_lab_hooks(&project, &lab, &BTreeMap::new())
+                .unwrap()
+                .len(),
+            1
+        );
         write(
             root,
             "content/en/lab/tests/hook-netpol.yaml",
             "after:\n  - kind: x\n",
         );
-        let diags = load_lab_hooks(&project, &lab).unwrap_err();
+        let diags = load_lab_hooks(&project, &lab, &BTreeMap::new()).unwrap_err();
         assert!(diags.iter().all(|d| d.line == 2), "{diags:?}");
     }
 
