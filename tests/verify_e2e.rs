@@ -301,7 +301,7 @@ fn the_fixture_hooks_are_valid() {
     let project =
         labrun::content::Project::open(Some(&fixture().join("labrun.yaml")), &fixture()).unwrap();
     let tree = project.load("en").unwrap();
-    let diags: Vec<String> = labrun::verify::validate_tree(&tree)
+    let diags: Vec<String> = labrun::verify::validate_tree(&tree, &Default::default())
         .iter()
         .map(|d| d.to_string())
         .collect();
