@@ -19,6 +19,24 @@ use crate::error::Error;
 use crate::markdown;
 use crate::model::{Lab, Page};
 
+/// File extensions of declarative hooks (`tests/hook-NAME.yaml`).
+pub const DECLARATIVE_HOOK_EXTENSIONS: [&str; 2] = ["yaml", "yml"];
+
+/// The files a `hook=NAME` refers to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HookFiles {
+    /// `tests/hook-NAME.sh`.
+    pub script: Option<PathBuf>,
+    /// `tests/hook-NAME.yaml` (or `.yml`).
+    pub expectations: Option<PathBuf>,
+}
+
+impl HookFiles {
+    pub fn is_empty(&self) -> bool {
+        self.script.is_none() && self.expectations.is_none()
+    }
+}
+
 /// A content project: its configuration and where it lives.
 #[derive(Clone, Debug)]
 pub struct Project {
@@ -94,45 +112,49 @@ impl Project {
         locales.iter().map(|l| self.load(l)).collect()
     }
 
-    /// The hook script `tests/hook-NAME.sh` beside a page; a translation
-    /// without its own falls back to the source locale's.
-    pub fn hook_path(&self, page: &Page, name: &str) -> Option<PathBuf> {
-        let file = format!("tests/hook-{name}.sh");
-        let mut candidates = vec![
-            self.config
-                .locale_root(&page.locale)
-                .join(page.dir())
-                .join(&file),
-        ];
-        if page.locale != self.config.source_locale {
-            candidates.push(
-                self.config
-                    .locale_root(&self.config.source_locale)
-                    .join(page.dir())
-                    .join(&file),
-            );
+    /// Where a hook file of a page directory may be, in order: beside the
+    /// page in its own locale, then (for a translation) beside its source
+    /// page. One list for every kind of hook, so all lookups agree.
+    pub fn hook_candidates(&self, locale: &str, dir: &str, file: &str) -> Vec<PathBuf> {
+        let mut locales = vec![locale];
+        if locale != self.config.source_locale {
+            locales.push(&self.config.source_locale);
         }
-        candidates.into_iter().find(|p| p.is_file())
+        locales
+            .into_iter()
+            .map(|l| {
+                self.config
+                    .locale_root(l)
+                    .join(dir)
+                    .join("tests")
+                    .join(file)
+            })
+            .collect()
+    }
+
+    /// The files `hook=NAME` refers to beside a page: the script
+    /// `tests/hook-NAME.sh` and the declarative `tests/hook-NAME.yaml`
+    /// (or `.yml`), each the first of [`Project::hook_candidates`] that exists.
+    pub fn hook_files(&self, page: &Page, name: &str) -> HookFiles {
+        let find = |exts: &[&str]| {
+            exts.iter()
+                .flat_map(|ext| {
+                    self.hook_candidates(&page.locale, page.dir(), &format!("hook-{name}.{ext}"))
+                })
+                .find(|p| p.is_file())
+        };
+        HookFiles {
+            script: find(&["sh"]),
+            expectations: find(&DECLARATIVE_HOOK_EXTENSIONS),
+        }
     }
 
     /// The suite hook `tests/hook-suite.sh` of a directory (relative to the
-    /// locale root), with the same fallback.
+    /// locale root).
     pub fn suite_hook(&self, locale: &str, dir: &str) -> Option<PathBuf> {
-        let mut candidates = vec![
-            self.config
-                .locale_root(locale)
-                .join(dir)
-                .join("tests/hook-suite.sh"),
-        ];
-        if locale != self.config.source_locale {
-            candidates.push(
-                self.config
-                    .locale_root(&self.config.source_locale)
-                    .join(dir)
-                    .join("tests/hook-suite.sh"),
-            );
-        }
-        candidates.into_iter().find(|p| p.is_file())
+        self.hook_candidates(locale, dir, "hook-suite.sh")
+            .into_iter()
+            .find(|p| p.is_file())
     }
 }
 

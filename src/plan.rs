@@ -134,7 +134,7 @@ fn plan_block(project: &Project, page: &Page, b: &Block) -> PlanBlock {
         expect_error: a.expect_error,
         raw: a.raw,
         hook: a.hook.as_ref().map(|name| {
-            let files = crate::verify::hook_files(project, page, name);
+            let files = project.hook_files(page, name);
             PlanHook {
                 name: name.clone(),
                 file: files.script.map(|p| project.display_path(&p)),

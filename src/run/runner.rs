@@ -254,7 +254,7 @@ pub fn preflight(project: &Project, labs: &[Lab], settings: &Settings) -> Result
             }
             for b in &blocks {
                 if let Some(name) = &b.annotations.hook
-                    && crate::verify::hook_files(project, page, name).is_empty()
+                    && project.hook_files(page, name).is_empty()
                 {
                     let col = b
                         .annotations
@@ -708,12 +708,10 @@ impl<'a> Runner<'a> {
         );
         report.skip_reason = None;
         report.log = Some(log.path.to_string_lossy().into_owned());
-        let hook = a.hook.as_ref().map(|name| {
-            (
-                name.clone(),
-                crate::verify::hook_files(self.project, page, name),
-            )
-        });
+        let hook = a
+            .hook
+            .as_ref()
+            .map(|name| (name.clone(), self.project.hook_files(page, name)));
         let mut context = vec![
             (
                 "LABRUN_PAGE".to_owned(),

@@ -31,40 +31,7 @@ pub use kube::{Kube, KubeError};
 pub use leaks::{LeakReport, Snapshot};
 pub use preflight::{ClusterInfo, PreflightError};
 
-/// The files a `hook=NAME` refers to.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct HookFiles {
-    /// `tests/hook-NAME.sh`.
-    pub script: Option<PathBuf>,
-    /// `tests/hook-NAME.yaml` (or `.yml`).
-    pub expectations: Option<PathBuf>,
-}
-
-impl HookFiles {
-    pub fn is_empty(&self) -> bool {
-        self.script.is_none() && self.expectations.is_none()
-    }
-}
-
-/// The hook files beside a page; a translation without its own falls back to
-/// the source locale's, as [`Project::hook_path`] does for scripts.
-pub fn hook_files(project: &Project, page: &Page, name: &str) -> HookFiles {
-    let config = &project.config;
-    let mut dirs = vec![config.locale_root(&page.locale).join(page.dir())];
-    if page.locale != config.source_locale {
-        dirs.push(config.locale_root(&config.source_locale).join(page.dir()));
-    }
-    let expectations = dirs.iter().find_map(|d| {
-        ["yaml", "yml"]
-            .iter()
-            .map(|ext| d.join(format!("tests/hook-{name}.{ext}")))
-            .find(|p| p.is_file())
-    });
-    HookFiles {
-        script: project.hook_path(page, name),
-        expectations,
-    }
-}
+pub use crate::content::HookFiles;
 
 /// A block of a lab with a declarative hook.
 #[derive(Clone, Debug)]
@@ -112,7 +79,7 @@ pub fn declarative_hooks<'a>(project: &Project, pages: &[&'a Page]) -> Vec<Block
     for page in pages.iter().filter(|p| !p.notest) {
         for block in page.runnable_blocks() {
             if let Some(name) = &block.annotations.hook
-                && let Some(file) = hook_files(project, page, name).expectations
+                && let Some(file) = project.hook_files(page, name).expectations
             {
                 hooks.push(BlockHook {
                     page,
@@ -215,7 +182,7 @@ mod tests {
         for locale in ["en", "ja"] {
             let tree = project.load(locale).unwrap();
             let lab = tree.lab("lab").unwrap();
-            let files = hook_files(&project, &lab.pages[0], "netpol");
+            let files = project.hook_files(&lab.pages[0], "netpol");
             assert!(
                 files
                     .expectations

@@ -182,7 +182,7 @@ pub fn lab_needs_kubectl(project: &Project, lab: &Lab) -> bool {
                 return true;
             }
             if let Some(name) = &block.annotations.hook {
-                let files = super::hook_files(project, page, name);
+                let files = project.hook_files(page, name);
                 if files.expectations.is_some() {
                     return true;
                 }

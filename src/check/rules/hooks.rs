@@ -13,25 +13,20 @@ use crate::msg;
 use super::super::{Ctx, Kind, normalize};
 use super::finding;
 
-const DECLARATIVE: [&str; 2] = ["yaml", "yml"];
+use crate::content::DECLARATIVE_HOOK_EXTENSIONS as DECLARATIVE;
 
-/// The hook file `hook=name` runs for a page, if there is one: as
-/// [`crate::content::Project::hook_path`] finds it (the page's locale, then
-/// the source locale), and declarative `hook-NAME.yaml` hooks too; looked up
-/// in the file index rather than on disk.
+/// The hook file `hook=name` runs for a page, if there is one: the same
+/// candidates as [`crate::content::Project::hook_files`], looked up in the
+/// file index rather than on disk.
 pub fn hook_file(ctx: &Ctx<'_>, page: &Page, name: &str) -> Option<PathBuf> {
-    let config = ctx.config;
-    let mut roots = vec![config.locale_root(&page.locale)];
-    if page.locale != config.source_locale {
-        roots.push(config.locale_root(&config.source_locale));
-    }
-    let exts = ["sh"].into_iter().chain(DECLARATIVE);
-    exts.flat_map(|ext| {
-        roots
-            .iter()
-            .map(move |r| r.join(page.dir()).join(format!("tests/hook-{name}.{ext}")))
-    })
-    .find(|p| ctx.fs.kind(&normalize(p)) == Some(Kind::File))
+    ["sh"]
+        .into_iter()
+        .chain(DECLARATIVE)
+        .flat_map(|ext| {
+            ctx.project
+                .hook_candidates(&page.locale, page.dir(), &format!("hook-{name}.{ext}"))
+        })
+        .find(|p| ctx.fs.kind(&normalize(p)) == Some(Kind::File))
 }
 
 pub fn check(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {
