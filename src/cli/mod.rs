@@ -71,6 +71,13 @@ pub enum Command {
     Report(report::Args),
 }
 
+/// The output format of commands that print for people or for programs.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextOrJson {
+    Text,
+    Json,
+}
+
 /// What every subcommand gets: the project and the language choices.
 pub struct Context {
     pub project: Project,

@@ -20,11 +20,7 @@ pub struct Args {
     pub format: Format,
 }
 
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
-}
+pub use super::TextOrJson as Format;
 
 pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let tree = ctx.project.load(&ctx.content_locale()?)?;

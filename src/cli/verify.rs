@@ -37,11 +37,7 @@ pub struct Args {
     pub format: Format,
 }
 
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
-}
+pub use super::TextOrJson as Format;
 
 pub const SCHEMA: &str = "labrun.verify/v1";
 
