@@ -300,6 +300,10 @@ pub struct Directive {
     pub end_line: Option<u32>,
     /// The numbered list right after a leaf directive (the callouts of `::yaml`).
     pub callouts: Vec<Callout>,
+    /// A Microsoft Docs triple-colon extension rather than a remark
+    /// container: `:::image …:::` closed on its own line, or `:::zone …`
+    /// closed by `:::zone-end`.
+    pub docs_extension: bool,
 }
 
 impl Directive {

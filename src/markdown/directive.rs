@@ -5,8 +5,16 @@
 #[derive(Debug, PartialEq)]
 pub enum Line {
     Leaf(Parsed),
-    Open { colons: usize, parsed: Parsed },
-    Close { colons: usize },
+    /// Microsoft Docs' `:::image type="content" source="…":::`: a container
+    /// opened and closed on one line.
+    OneLine(Parsed),
+    Open {
+        colons: usize,
+        parsed: Parsed,
+    },
+    Close {
+        colons: usize,
+    },
 }
 
 #[derive(Debug, PartialEq)]
@@ -61,6 +69,16 @@ pub fn parse_line(line: &str) -> Result<Option<Line>, Malformed> {
         pos = end + 1;
     }
     let tail = line[pos..].trim();
+    if colons == 3 && tail.len() > 3 && tail.ends_with(":::") {
+        let label = tail.trim_end_matches(':').trim_end();
+        let label = (!label.is_empty()).then(|| label.to_owned());
+        return Ok(Some(Line::OneLine(Parsed {
+            name,
+            indent,
+            label,
+            attrs,
+        })));
+    }
     let parsed = |label| Parsed {
         name,
         indent,
@@ -240,6 +258,21 @@ mod tests {
             parse_line("::::  ").unwrap(),
             Some(Line::Close { colons: 4 })
         );
+    }
+
+    #[test]
+    fn docs_one_line_container() {
+        match parse_line(r#":::image type="content" source="media/a.png" alt-text="A":::"#).unwrap()
+        {
+            Some(Line::OneLine(p)) => {
+                assert_eq!(p.name, "image");
+                assert_eq!(
+                    p.label.as_deref(),
+                    Some(r#"type="content" source="media/a.png" alt-text="A""#)
+                );
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -374,6 +374,23 @@ fn directives(
             Ok(Some(directive::Line::Leaf(p))) => {
                 out.push(make_directive(p, DirectiveKind::Leaf, line, text));
             }
+            Ok(Some(directive::Line::OneLine(p))) => {
+                let mut d = make_directive(p, DirectiveKind::Container, line, text);
+                d.end_line = Some(line);
+                d.docs_extension = true;
+                out.push(d);
+            }
+            // Microsoft Docs closes `:::zone` with `:::zone-end`.
+            Ok(Some(directive::Line::Open { parsed, .. }))
+                if parsed
+                    .name
+                    .strip_suffix("-end")
+                    .is_some_and(|base| open.last().is_some_and(|&(i, _)| out[i].name == base)) =>
+            {
+                let (i, _) = open.pop().expect("checked above");
+                out[i].end_line = Some(line);
+                out[i].docs_extension = true;
+            }
             Ok(Some(directive::Line::Open { colons, parsed })) => {
                 open.push((out.len(), colons));
                 out.push(make_directive(parsed, DirectiveKind::Container, line, text));
@@ -429,6 +446,7 @@ fn make_directive(p: directive::Parsed, kind: DirectiveKind, line: u32, text: &s
         attrs: p.attrs,
         end_line: None,
         callouts: Vec::new(),
+        docs_extension: false,
     }
 }
 

@@ -282,6 +282,23 @@ fn unterminated_fence_and_container() {
 }
 
 #[test]
+fn microsoft_docs_triple_colon_extensions_are_closed() {
+    let p = page(
+        ":::image type=\"content\" source=\"media/a.png\":::\n\n:::zone pivot=\"cli\"\n\n```bash\n$ az aks list\n```\n\n:::zone-end\n",
+    );
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let d: Vec<_> = p
+        .directives
+        .iter()
+        .map(|d| (d.name.as_str(), d.end_line, d.docs_extension))
+        .collect();
+    assert_eq!(d, [("image", Some(1), true), ("zone", Some(9), true)]);
+    assert_eq!(p.blocks[0].containers, ["zone"]);
+    // A remark container stays one.
+    assert!(!page(":::tip\nx\n:::\n").directives[0].docs_extension);
+}
+
+#[test]
 fn raw_block_keeps_dollar_lines_as_script() {
     let p = page("```bash raw=true\nset -e\n$ this is part of the script\n```\n");
     assert_eq!(p.blocks[0].commands.len(), 1);

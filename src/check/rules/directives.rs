@@ -4,8 +4,8 @@
 //! Microsoft Docs' triple-colon extensions look like container directives
 //! but are not: `:::image type="content" source="…":::` closes on its own
 //! line, and `:::zone pivot="…"` … `:::zone-end` closes with a `-end` line.
-//! They are valid content, so neither this rule nor the parser's
-//! `directive/unterminated-container` reports them.
+//! They are valid content: the parser closes them and marks them
+//! (`Directive::docs_extension`), and this rule does not report their names.
 
 use crate::diag::Diagnostic;
 use crate::model::Page;
@@ -21,7 +21,7 @@ pub fn check(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {
     let allowed = &ctx.config.check.directives;
     for d in &page.directives {
         if !allowed.iter().any(|a| a == &d.name) {
-            if is_docs_extension(ctx, page, d) {
+            if d.docs_extension {
                 continue;
             }
             let suggestion = allowed
@@ -94,41 +94,4 @@ pub(crate) fn bad_number(
             expected = crate::t!("check-expected-whole-number")
         ),
     )
-}
-
-/// Whether a container-looking directive is a Microsoft Docs triple-colon
-/// extension (see the module comment). Reads the line only for directives
-/// that would otherwise be reported.
-pub fn is_docs_extension(ctx: &Ctx<'_>, page: &Page, d: &crate::model::Directive) -> bool {
-    if d.kind != crate::model::DirectiveKind::Container {
-        return false;
-    }
-    if d.name.ends_with("-end") {
-        return true;
-    }
-    let end = format!("{}-end", d.name);
-    if page
-        .directives
-        .iter()
-        .any(|o| o.name == end && o.pos.line > d.pos.line)
-    {
-        return true;
-    }
-    ctx.source_line(page, d.pos.line).is_some_and(|l| {
-        let t = l.trim();
-        t.len() > 6 && t.starts_with(":::") && !t.starts_with("::::") && t.ends_with(":::")
-    })
-}
-
-/// Whether a parser diagnostic stands: an "unterminated container" that is
-/// a Docs extension does not.
-pub fn keep_parser_diagnostic(ctx: &Ctx<'_>, page: &Page, diag: &Diagnostic) -> bool {
-    if diag.rule != "directive/unterminated-container" {
-        return true;
-    }
-    !page
-        .directives
-        .iter()
-        .find(|d| d.pos.line == diag.line)
-        .is_some_and(|d| is_docs_extension(ctx, page, d))
 }

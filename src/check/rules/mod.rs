@@ -77,15 +77,9 @@ pub(crate) fn finding(
     Diagnostic::new(rule, severity(rule), file, line, col.max(1), message)
 }
 
-/// Runs every page rule on one page, after the parser's findings that
-/// stand (see [`directives::keep_parser_diagnostic`]).
+/// Runs every page rule on one page, after the parser's own findings.
 pub fn page(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {
-    out.extend(
-        page.diagnostics
-            .iter()
-            .filter(|d| directives::keep_parser_diagnostic(ctx, page, d))
-            .cloned(),
-    );
+    out.extend(page.diagnostics.iter().cloned());
     directives::check(ctx, page, out);
     yaml::check(ctx, page, out);
     required_time::check(ctx, page, out);
