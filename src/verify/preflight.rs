@@ -218,7 +218,8 @@ pub fn lab_needs_kubectl(project: &Project, lab: &Lab) -> bool {
 
 /// `kubectl` as a word (not `mykubectlrc`), outside comments.
 pub fn mentions_kubectl(script: &str) -> bool {
-    let code = crate::shell::strip_comments(script);
+    // A whole script: heredoc bodies are data, not shell text.
+    let code = crate::shell::strip_script_comments(script);
     code.match_indices("kubectl").any(|(i, _)| {
         let before = code[..i].chars().next_back();
         let after = code[i + "kubectl".len()..].chars().next();
@@ -229,6 +230,18 @@ pub fn mentions_kubectl(script: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_quote_inside_a_heredoc_does_not_hide_what_follows() {
+        // Read as shell text, the apostrophe would open a quote, so the
+        // comment after it would not be one and `kubectl` would count.
+        let script = "cat <<EOF\nit's data\nEOF\necho done # kubectl is not used here\n";
+        assert!(!mentions_kubectl(script));
+        assert!(mentions_kubectl(
+            "cat <<EOF\nit's data\nEOF\nkubectl get pods\n"
+        ));
+    }
+
     use super::*;
 
     #[test]
