@@ -2,7 +2,6 @@
 //! Markdown engine ([`crate::markdown`]) and the content tree
 //! ([`crate::content`]). Jobs read it; they never re-parse page text.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -415,6 +414,3 @@ pub struct Lab {
     /// Ids passed to `prepare-environment` by the lab's blocks.
     pub environments: Vec<String>,
 }
-
-/// Extra fields on a page not covered by the typed ones, keyed by name.
-pub type FieldMap = BTreeMap<String, serde_json::Value>;
