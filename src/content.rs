@@ -105,11 +105,12 @@ impl Project {
         load_tree(locale, &self.config.locale_root(locale))
     }
 
-    /// Reads every locale (the source locale first).
+    /// Reads every locale (the source locale first), side by side: each
+    /// walk and site ordering is serial, so locales are the cheap parallelism.
     pub fn load_all(&self) -> Result<Vec<Tree>, Error> {
         let mut locales = self.config.locales.clone();
         locales.sort_by_key(|l| *l != self.config.source_locale);
-        locales.iter().map(|l| self.load(l)).collect()
+        locales.par_iter().map(|l| self.load(l)).collect()
     }
 
     /// Where a hook file of a page directory may be, in order: beside the

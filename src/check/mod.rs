@@ -80,19 +80,7 @@ pub fn load(project: &Project) -> Result<(Vec<Tree>, FsIndex), Error> {
         .iter()
         .map(|l| config.locale_root(l))
         .collect();
-    // Locales load side by side (each walk and site ordering is serial), the
-    // source locale first as `Project::load_all` orders them.
-    let mut locales = config.locales.clone();
-    locales.sort_by_key(|l| *l != config.source_locale);
-    let (trees, fs) = rayon::join(
-        || {
-            locales
-                .par_iter()
-                .map(|l| project.load(l))
-                .collect::<Result<Vec<Tree>, Error>>()
-        },
-        || FsIndex::build(&roots),
-    );
+    let (trees, fs) = rayon::join(|| project.load_all(), || FsIndex::build(&roots));
     Ok((trees?, fs))
 }
 
