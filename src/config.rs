@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::diag::Severity;
 use crate::error::Error;
 use crate::msg;
+use crate::rules::{self, Policy};
 
 pub const FILE_NAME: &str = "labrun.yaml";
 
@@ -73,8 +75,47 @@ impl Default for PrepareEnvironment {
 pub struct CheckConfig {
     /// Directive names that pages may use.
     pub directives: Vec<String>,
-    /// Rule ids silenced for the whole project.
+    /// Rules (ids, `area/*` or `*`) silenced for the whole project.
     pub disable: Vec<String>,
+    /// Levels per rule (id, `area/*` or `*`): `error`, `warning` or `off`;
+    /// the most specific pattern wins.
+    pub levels: BTreeMap<String, LevelSetting>,
+    /// Report pedantic rules (as warnings).
+    pub pedantic: bool,
+}
+
+/// A level labrun.yaml may give a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LevelSetting {
+    Error,
+    Warning,
+    Off,
+}
+
+impl CheckConfig {
+    /// The verdict on every rule that these settings give (see
+    /// [`crate::rules`]); `check.disable` wins over `check.levels`.
+    pub fn policy(&self) -> Policy {
+        let mut overrides: Vec<(String, Option<Severity>)> = self
+            .levels
+            .iter()
+            .map(|(p, l)| {
+                let s = match l {
+                    LevelSetting::Error => Some(Severity::Error),
+                    LevelSetting::Warning => Some(Severity::Warning),
+                    LevelSetting::Off => None,
+                };
+                (p.clone(), s)
+            })
+            .filter(|(p, _)| !self.disable.contains(p))
+            .collect();
+        overrides.extend(self.disable.iter().map(|p| (p.clone(), None)));
+        Policy {
+            overrides,
+            pedantic: self.pedantic,
+        }
+    }
 }
 
 impl Default for CheckConfig {
@@ -101,6 +142,8 @@ impl Default for CheckConfig {
             .map(String::from)
             .to_vec(),
             disable: Vec::new(),
+            levels: BTreeMap::new(),
+            pedantic: false,
         }
     }
 }
@@ -126,10 +169,37 @@ impl Default for RenderConfig {
     }
 }
 
+/// A front matter key that orders pages (`order-by` in labrun.yaml).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub enum OrderKey {
+    /// Docusaurus: the order the site shows.
+    #[serde(rename = "sidebar_position")]
+    SidebarPosition,
+    /// Hugo, and the order older workshop test tools run pages in.
+    #[serde(rename = "weight")]
+    Weight,
+}
+
+impl OrderKey {
+    /// The front matter field.
+    pub fn field(self) -> &'static str {
+        match self {
+            OrderKey::SidebarPosition => "sidebar_position",
+            OrderKey::Weight => "weight",
+        }
+    }
+}
+
+/// The default `order-by`: the site's order, Hugo's where there is none.
+pub const DEFAULT_ORDER: [OrderKey; 2] = [OrderKey::SidebarPosition, OrderKey::Weight];
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
     content: Option<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    order_by: Option<Vec<OrderKey>>,
     layout: Option<Layout>,
     i18n: Option<String>,
     locales: Option<Vec<String>>,
@@ -162,6 +232,11 @@ pub struct Config {
     pub content: PathBuf,
     /// `docusaurus` only: the i18n directory.
     pub i18n: PathBuf,
+    /// Globs of files and directories under a locale root that are not
+    /// pages (matched against the path relative to the locale root).
+    pub exclude: Vec<glob::Pattern>,
+    /// Front matter keys that order pages, first present wins.
+    pub order_by: Vec<OrderKey>,
     pub locales: Vec<String>,
     pub source_locale: String,
     pub manifests: PathBuf,
@@ -197,6 +272,13 @@ impl Config {
             layout,
             content: PathBuf::from(raw.content.as_deref().unwrap_or(default_content)),
             i18n: PathBuf::from(raw.i18n.as_deref().unwrap_or("i18n")),
+            // Invalid globs are reported by `validate`, which reads the raw list.
+            exclude: raw
+                .exclude
+                .iter()
+                .filter_map(|g| glob::Pattern::new(g.trim_end_matches('/')).ok())
+                .collect(),
+            order_by: raw.order_by.unwrap_or_else(|| DEFAULT_ORDER.to_vec()),
             locales,
             source_locale,
             manifests: PathBuf::from(raw.manifests.as_deref().unwrap_or("manifests")),
@@ -235,6 +317,16 @@ impl Config {
                 }
             })?
         };
+        for g in &raw.exclude {
+            if let Err(e) = glob::Pattern::new(g.trim_end_matches('/')) {
+                return Err(Error::Config {
+                    file: file.to_owned(),
+                    line: line_containing(text, g, "exclude"),
+                    col: 1,
+                    detail: msg!("config-bad-exclude", glob = g.as_str(), detail = e.msg).text(),
+                });
+            }
+        }
         let config = Config::from_raw(root, Some(file.to_owned()), raw);
         config.validate(text, file)?;
         Ok(config)
@@ -272,6 +364,25 @@ impl Config {
                     "variables",
                     msg!("config-bad-variable", name = name.as_str()).text(),
                 ));
+            }
+        }
+        let check = &self.check;
+        for pattern in check.disable.iter().chain(check.levels.keys()) {
+            if !rules::is_known_pattern(pattern) {
+                return Err(Error::Config {
+                    file: file.to_owned(),
+                    line: line_containing(text, pattern, "check"),
+                    col: 1,
+                    detail: match rules::suggest(pattern) {
+                        Some(s) => msg!(
+                            "config-unknown-rule-suggest",
+                            rule = pattern,
+                            suggestion = s
+                        ),
+                        None => msg!("config-unknown-rule", rule = pattern),
+                    }
+                    .text(),
+                });
             }
         }
         let factor = self.render.time_factor;
@@ -338,6 +449,14 @@ impl Config {
     pub fn durations_file(&self) -> PathBuf {
         self.root.join(&self.durations)
     }
+}
+
+/// The first line that holds `needle`, else the line of `key:`, else 1.
+fn line_containing(text: &str, needle: &str, key: &str) -> u32 {
+    let find = |pred: &dyn Fn(&str) -> bool| text.lines().position(pred).map(|i| i as u32 + 1);
+    find(&|l| l.contains(needle))
+        .or_else(|| find(&|l| l.trim_start().starts_with(&format!("{key}:"))))
+        .unwrap_or(1)
 }
 
 fn empty_raw() -> RawConfig {
@@ -423,7 +542,7 @@ mod tests {
     #[test]
     fn every_key_parses() {
         let c = parse(
-            "content: docs\nlayout: locale-dirs\nlocales: [en, ja, ko]\nsource-locale: en\nmanifests: m\nvariables:\n  REF: main\ntimeouts:\n  block: 60\n  hook: 30\ndurations: d.json\nprepare-environment:\n  setup: s/{id}.sh\n  cleanup: c/{id}.sh\n  requires: [kubectl]\n  state: .labrun/environment\ncheck:\n  directives: [yaml]\n  disable: [links/broken]\nrender:\n  title-prefix:\n    manifests/: ~/environment/\n  time-factor: 1.5\n",
+            "content: docs\nlayout: locale-dirs\nlocales: [en, ja, ko]\nsource-locale: en\nmanifests: m\nvariables:\n  REF: main\ntimeouts:\n  block: 60\n  hook: 30\ndurations: d.json\nprepare-environment:\n  setup: s/{id}.sh\n  cleanup: c/{id}.sh\n  requires: [kubectl]\n  state: .labrun/environment\ncheck:\n  directives: [yaml]\n  disable: [link/broken]\n  levels:\n    front-matter/*: error\n    link/broken-anchor: off\n  pedantic: true\nexclude: [templates, \"**/_drafts/**\"]\norder-by: [weight, sidebar_position]\nrender:\n  title-prefix:\n    manifests/: ~/environment/\n  time-factor: 1.5\n",
         )
         .unwrap();
         assert_eq!(c.variables["REF"], "main");
@@ -433,7 +552,17 @@ mod tests {
             c.prepare_environment.state.as_deref(),
             Some(".labrun/environment")
         );
-        assert_eq!(c.check.disable, ["links/broken"]);
+        assert_eq!(c.check.disable, ["link/broken"]);
+        assert!(c.check.pedantic);
+        assert_eq!(c.exclude.len(), 2);
+        assert_eq!(c.order_by, [OrderKey::Weight, OrderKey::SidebarPosition]);
+        let policy = c.check.policy();
+        assert_eq!(policy.severity("link/broken", Severity::Error), None);
+        assert_eq!(policy.severity("link/broken-anchor", Severity::Error), None);
+        assert_eq!(
+            policy.severity("front-matter/missing-title", Severity::Warning),
+            Some(Severity::Error)
+        );
         assert_eq!(c.render.title_prefix["manifests/"], "~/environment/");
         assert_eq!(c.render.time_factor, 1.5);
         assert_eq!(parse("").unwrap().render.time_factor, 1.0);
@@ -450,6 +579,12 @@ mod tests {
         assert_eq!(config_error("manifests: ../elsewhere\n").0, 1);
         assert_eq!(config_error("variables:\n  bad-name: x\n").0, 1);
         assert_eq!(config_error("render:\n  time-factor: 0\n").0, 2);
+        let (line, detail) = config_error("check:\n  disable:\n    - link/brokn\n");
+        assert_eq!(line, 3);
+        assert!(detail.contains("link/broken"), "{detail}");
+        assert_eq!(config_error("check:\n  levels:\n    nope/*: off\n").0, 3);
+        assert_eq!(config_error("exclude: [\"a/[\"]\n").0, 1);
+        assert_eq!(config_error("order-by: [position]\n").0, 1);
     }
 
     #[test]

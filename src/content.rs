@@ -3,21 +3,30 @@
 //!
 //! Order rules (as the site generators do): within a directory the index page
 //! (`index.md` / `_index.md`) comes first; then pages and subdirectories
-//! together, by `sidebar_position` (or `weight`; a subdirectory takes its
-//! index page's), those without a position last, ties by name. A `.notest`
-//! file marks its subtree as not run. `tests/` directories hold hooks, never
-//! pages.
+//! together, by position (the first of labrun.yaml's `order-by` keys a page
+//! has, `sidebar_position` then `weight` by default; a subdirectory takes
+//! its `_category_` file's position, else its index page's), those without a
+//! position last, ties by name. A `.notest` file marks its subtree as not
+//! run. `tests/` directories hold hooks, never pages.
+//!
+//! What is not a page: anything matching labrun.yaml's `exclude` globs, and
+//! in the Docusaurus layout every file or directory whose name starts with
+//! `_` (partials, imported by MDX pages and never routed) — as the site's own
+//! docs plugin excludes them. `_category_.json` / `_category_.yml` give their
+//! directory its label and position.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::config::{Config, Layout, OrderKey};
+use crate::diag::Diagnostic;
 use crate::error::Error;
 use crate::markdown;
 use crate::model::{Lab, Page};
+use crate::msg;
 
 /// File extensions of declarative hooks (`tests/hook-NAME.yaml`).
 pub const DECLARATIVE_HOOK_EXTENSIONS: [&str; 2] = ["yaml", "yml"];
@@ -54,6 +63,29 @@ pub struct Tree {
     pub dirs: Vec<Dir>,
     /// Hook scripts found in `tests/` directories, relative to the locale root.
     pub hooks: Vec<String>,
+    /// Problems with the tree's own files (`_category_.json`), not pages.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Tree {
+    /// Marks the pages whose source page does not exist.
+    pub fn mark_orphans(&mut self, has_source: impl Fn(&str) -> bool) {
+        for p in &mut self.pages {
+            p.orphan = !has_source(&p.rel);
+        }
+    }
+
+    /// A locale with no pages yet (a translation not started).
+    pub fn empty(locale: &str, root: &Path) -> Tree {
+        Tree {
+            locale: locale.to_owned(),
+            root: root.to_owned(),
+            pages: Vec::new(),
+            dirs: Vec::new(),
+            hooks: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -61,8 +93,67 @@ pub struct Dir {
     /// Relative to the locale root, `""` for the root.
     pub rel: String,
     pub title: String,
-    pub position: Option<i64>,
+    #[serde(serialize_with = "crate::model::serialize_opt_position")]
+    pub position: Option<f64>,
     pub notest: bool,
+}
+
+/// How a locale's files become pages: the project's site conventions.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// Docusaurus: `_`-prefixed files and directories are not pages, and
+    /// `_category_` files describe directories.
+    pub site_partials: bool,
+    /// labrun.yaml `exclude`.
+    pub exclude: Vec<glob::Pattern>,
+    /// The project root, for `exclude` globs written from it.
+    pub project_root: Option<PathBuf>,
+    pub order_by: Vec<OrderKey>,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            site_partials: false,
+            exclude: Vec::new(),
+            project_root: None,
+            order_by: crate::config::DEFAULT_ORDER.to_vec(),
+        }
+    }
+}
+
+impl LoadOptions {
+    pub fn for_config(config: &Config) -> LoadOptions {
+        LoadOptions {
+            site_partials: config.layout == Layout::Docusaurus,
+            exclude: config.exclude.clone(),
+            project_root: Some(config.root.clone()),
+            order_by: config.order_by.clone(),
+        }
+    }
+
+    /// Whether a file or directory (relative to the locale root at `root`)
+    /// is excluded by a glob.
+    fn excluded(&self, root: &Path, rel: &str) -> bool {
+        if self.exclude.is_empty() {
+            return false;
+        }
+        let opts = glob::MatchOptions {
+            case_sensitive: true,
+            require_literal_separator: true,
+            require_literal_leading_dot: false,
+        };
+        let from_project = self
+            .project_root
+            .as_deref()
+            .and_then(|p| root.join(rel).strip_prefix(p).ok().map(rel_string));
+        self.exclude.iter().any(|g| {
+            g.matches_with(rel, opts)
+                || from_project
+                    .as_deref()
+                    .is_some_and(|r| g.matches_with(r, opts))
+        })
+    }
 }
 
 impl Project {
@@ -99,10 +190,21 @@ impl Project {
         }
     }
 
-    /// Reads and parses every page of a locale.
+    /// Reads and parses every page of a locale. A translation that has no
+    /// directory yet is an empty tree; the source locale must exist.
     pub fn load(&self, locale: &str) -> Result<Tree, Error> {
         self.check_locale(locale)?;
-        load_tree(locale, &self.config.locale_root(locale))
+        let root = self.config.locale_root(locale);
+        if locale != self.config.source_locale && !root.exists() {
+            return Ok(Tree::empty(locale, &root));
+        }
+        let opts = LoadOptions::for_config(&self.config);
+        let mut tree = load_tree_with(locale, &root, &opts)?;
+        if locale != self.config.source_locale {
+            let source = page_rels(&self.config.locale_root(&self.config.source_locale), &opts)?;
+            tree.mark_orphans(|rel| source.contains(rel));
+        }
+        Ok(tree)
     }
 
     /// Reads every locale (the source locale first), side by side: each
@@ -110,7 +212,25 @@ impl Project {
     pub fn load_all(&self) -> Result<Vec<Tree>, Error> {
         let mut locales = self.config.locales.clone();
         locales.sort_by_key(|l| *l != self.config.source_locale);
-        locales.par_iter().map(|l| self.load(l)).collect()
+        let opts = LoadOptions::for_config(&self.config);
+        let mut trees = locales
+            .par_iter()
+            .map(|l| {
+                let root = self.config.locale_root(l);
+                if *l != self.config.source_locale && !root.exists() {
+                    return Ok(Tree::empty(l, &root));
+                }
+                self.check_locale(l)?;
+                load_tree_with(l, &root, &opts)
+            })
+            .collect::<Result<Vec<Tree>, Error>>()?;
+        if let Some((source, translations)) = trees.split_first_mut() {
+            let rels: HashSet<&str> = source.pages.iter().map(|p| p.rel.as_str()).collect();
+            for t in translations {
+                t.mark_orphans(|rel| rels.contains(rel));
+            }
+        }
+        Ok(trees)
     }
 
     /// Where a hook file of a page directory may be, in order: beside the
@@ -166,24 +286,112 @@ fn rel_string(path: &Path) -> String {
         .join("/")
 }
 
-/// Walks a locale root and parses its pages in parallel.
+/// Walks a locale root with the default options (labrun's own layout).
 pub fn load_tree(locale: &str, root: &Path) -> Result<Tree, Error> {
-    if !root.is_dir() {
-        return Err(Error::NoContent {
-            locale: locale.to_owned(),
-            dir: root.to_owned(),
-        });
-    }
-    let mut files = Vec::new();
-    let mut hooks = Vec::new();
-    let mut notest_dirs = BTreeSet::new();
+    load_tree_with(locale, root, &LoadOptions::default())
+}
+
+/// `_category_.json`, `_category_.yml`, `_category_.yaml`.
+fn is_category_file(name: &str) -> bool {
+    matches!(
+        name,
+        "_category_.json" | "_category_.yml" | "_category_.yaml"
+    )
+}
+
+/// What a `_category_` file says about its directory.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Category {
+    label: Option<String>,
+    position: Option<f64>,
+}
+
+/// Reads a `_category_` file. The site build fails on one it cannot read,
+/// so a problem is an error finding at the file.
+fn read_category(path: &Path) -> Result<Category, Diagnostic> {
+    let bad = |line: u32, col: u32, detail: String| {
+        crate::rules::finding(
+            "category/invalid",
+            path,
+            line,
+            col,
+            msg!("content-category-invalid", detail = detail),
+        )
+    };
+    let bytes = std::fs::read(path).map_err(|e| bad(1, 1, e.to_string()))?;
+    let text = String::from_utf8_lossy(&bytes);
+    let value: serde_json::Value = if path.extension().is_some_and(|e| e == "json") {
+        serde_json::from_str(&text)
+            .map_err(|e| bad(e.line() as u32, e.column() as u32, e.to_string()))?
+    } else {
+        match crate::yaml::parse_documents(&text) {
+            Ok(docs) => docs
+                .first()
+                .map_or(serde_json::Value::Null, |d| d.to_json()),
+            Err(e) => return Err(bad(e.pos.line, e.pos.col, e.message)),
+        }
+    };
+    let obj = match &value {
+        serde_json::Value::Object(o) => o,
+        serde_json::Value::Null => return Ok(Category::default()),
+        _ => return Err(bad(1, 1, crate::t!("content-category-not-an-object"))),
+    };
+    let position = match obj.get("position") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(v) => match v.as_f64() {
+            Some(f) => Some(f),
+            None => {
+                return Err(bad(
+                    1,
+                    1,
+                    crate::t!("content-category-bad-position", value = v.to_string()),
+                ));
+            }
+        },
+    };
+    Ok(Category {
+        label: obj.get("label").and_then(|v| v.as_str()).map(str::to_owned),
+        position,
+    })
+}
+
+/// What one walk of a locale root finds.
+#[derive(Default)]
+struct Walked {
+    /// Page files: (path, path relative to the root).
+    files: Vec<(PathBuf, String)>,
+    hooks: Vec<String>,
+    notest_dirs: BTreeSet<String>,
+    /// `_category_` files: (directory relative to the root, file).
+    categories: Vec<(String, PathBuf)>,
+}
+
+/// Finds the pages, hooks and metadata files of a locale root, without
+/// reading them.
+fn walk(root: &Path, opts: &LoadOptions) -> Result<Walked, Error> {
+    let mut w = Walked::default();
     let walker = walkdir::WalkDir::new(root)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
             let name = e.file_name().to_string_lossy();
-            e.depth() == 0
-                || !(name.starts_with('.') && e.file_type().is_dir() || name == "node_modules")
+            let is_dir = e.file_type().is_dir();
+            if is_dir && (name.starts_with('.') || name == "node_modules") {
+                return false;
+            }
+            // Partials: never routed. Category files are read, not pages.
+            if opts.site_partials && name.starts_with('_') && !is_category_file(&name) {
+                return false;
+            }
+            let rel = e
+                .path()
+                .strip_prefix(root)
+                .map(rel_string)
+                .unwrap_or_default();
+            !opts.excluded(root, &rel)
         });
     for entry in walker {
         let entry = entry.map_err(|e| {
@@ -202,20 +410,58 @@ pub fn load_tree(locale: &str, root: &Path) -> Result<Tree, Error> {
         }
         let name = entry.file_name().to_string_lossy();
         if name == ".notest" {
-            notest_dirs.insert(rel.parent().map(rel_string).unwrap_or_default());
+            w.notest_dirs
+                .insert(rel.parent().map(rel_string).unwrap_or_default());
         } else if in_tests {
             if name.ends_with(".sh") || name.ends_with(".yaml") || name.ends_with(".yml") {
-                hooks.push(rel_s);
+                w.hooks.push(rel_s);
             }
+        } else if opts.site_partials && is_category_file(&name) {
+            w.categories.push((
+                rel.parent().map(rel_string).unwrap_or_default(),
+                entry.path().to_owned(),
+            ));
         } else if name.ends_with(".md") || name.ends_with(".mdx") {
-            files.push((entry.path().to_owned(), rel_s));
+            w.files.push((entry.path().to_owned(), rel_s));
         }
     }
+    Ok(w)
+}
+
+/// The pages of a locale root by path, without parsing them.
+pub fn page_rels(root: &Path, opts: &LoadOptions) -> Result<HashSet<String>, Error> {
+    if !root.is_dir() {
+        return Ok(HashSet::new());
+    }
+    Ok(walk(root, opts)?
+        .files
+        .into_iter()
+        .map(|(_, rel)| rel)
+        .collect())
+}
+
+/// Walks a locale root and parses its pages in parallel.
+pub fn load_tree_with(locale: &str, root: &Path, opts: &LoadOptions) -> Result<Tree, Error> {
+    if !root.is_dir() {
+        return Err(Error::NoContent {
+            locale: locale.to_owned(),
+            dir: root.to_owned(),
+        });
+    }
+    let Walked {
+        files,
+        hooks,
+        notest_dirs,
+        categories,
+    } = walk(root, opts)?;
+    let order_keys: Vec<&str> = opts.order_by.iter().map(|k| k.field()).collect();
     let mut pages = files
         .par_iter()
         .map(|(path, rel)| {
             let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-            Ok(markdown::parse_page(path, rel, locale, &bytes))
+            let mut page = markdown::parse_page(path, rel, locale, &bytes);
+            page.front.choose_position(&order_keys);
+            Ok(page)
         })
         .collect::<Result<Vec<Page>, Error>>()?;
     for page in &mut pages {
@@ -224,13 +470,24 @@ pub fn load_tree(locale: &str, root: &Path) -> Result<Tree, Error> {
             .iter()
             .any(|d| d.is_empty() || dir == *d || dir.starts_with(&format!("{d}/")));
     }
-    let (pages, dirs) = site_order(pages, &notest_dirs);
+    let mut diagnostics = Vec::new();
+    let mut meta: HashMap<String, Category> = HashMap::new();
+    for (dir, path) in categories {
+        match read_category(&path) {
+            Ok(c) => {
+                meta.insert(dir, c);
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    let (pages, dirs) = site_order(pages, &notest_dirs, &meta);
     Ok(Tree {
         locale: locale.to_owned(),
         root: root.to_owned(),
         pages,
         dirs,
         hooks,
+        diagnostics,
     })
 }
 
@@ -240,10 +497,14 @@ enum Entry {
 }
 
 /// Each directory's pages and subdirectories with their sort keys.
-type Children = BTreeMap<String, Vec<(Option<i64>, String, Entry)>>;
+type Children = BTreeMap<String, Vec<(Option<f64>, String, Entry)>>;
 
 /// Sorts pages into site order and describes each directory.
-fn site_order(pages: Vec<Page>, notest_dirs: &BTreeSet<String>) -> (Vec<Page>, Vec<Dir>) {
+fn site_order(
+    pages: Vec<Page>,
+    notest_dirs: &BTreeSet<String>,
+    categories: &HashMap<String, Category>,
+) -> (Vec<Page>, Vec<Dir>) {
     // Every directory that holds pages, and its ancestors.
     let mut all_dirs: BTreeSet<String> = BTreeSet::new();
     for p in &pages {
@@ -265,20 +526,23 @@ fn site_order(pages: Vec<Page>, notest_dirs: &BTreeSet<String>) -> (Vec<Page>, V
         .collect();
     let dir_info = |d: &str| {
         let index = index_of.get(d).map(|&i| &pages[i]);
+        let category = categories.get(d);
         Dir {
             rel: d.to_owned(),
-            title: index.map_or_else(
-                || d.rsplit('/').next().unwrap_or(d).to_owned(),
-                |p| p.title.clone(),
-            ),
-            position: index.and_then(Page::position),
+            title: category
+                .and_then(|c| c.label.clone())
+                .or_else(|| index.map(|p| p.title.clone()))
+                .unwrap_or_else(|| d.rsplit('/').next().unwrap_or(d).to_owned()),
+            position: category
+                .and_then(|c| c.position)
+                .or_else(|| index.and_then(Page::position)),
             notest: notest_dirs
                 .iter()
                 .any(|n| n.is_empty() || d == n || d.starts_with(&format!("{n}/"))),
         }
     };
     let dirs: Vec<Dir> = all_dirs.iter().map(|d| dir_info(d)).collect();
-    let dir_pos: HashMap<&str, Option<i64>> =
+    let dir_pos: HashMap<&str, Option<f64>> =
         dirs.iter().map(|d| (d.rel.as_str(), d.position)).collect();
 
     let mut children: Children = BTreeMap::new();
@@ -301,7 +565,13 @@ fn site_order(pages: Vec<Page>, notest_dirs: &BTreeSet<String>) -> (Vec<Page>, V
         ));
     }
     for list in children.values_mut() {
-        list.sort_by(|a, b| (a.0.is_none(), a.0, &a.1).cmp(&(b.0.is_none(), b.0, &b.1)));
+        list.sort_by(|a, b| {
+            let pos = match (a.0, b.0) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                (x, y) => x.is_none().cmp(&y.is_none()),
+            };
+            pos.then_with(|| a.1.cmp(&b.1))
+        });
     }
     let mut order = Vec::with_capacity(pages.len());
     fn visit(

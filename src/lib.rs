@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod model;
 pub mod plan;
 pub mod render;
+pub mod rules;
 pub mod run;
 pub mod shell;
 pub mod ui;

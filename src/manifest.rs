@@ -85,12 +85,15 @@ pub enum PathError {
         segment: String,
         parent: String,
     },
+    /// The manifest does not parse, so no path can be resolved in it.
+    #[error("{error}")]
+    Unparsable { path: String, error: ManifestError },
 }
 
 impl PathError {
     pub fn segment(&self) -> &str {
         match self {
-            PathError::EmptySegment { .. } => "",
+            PathError::EmptySegment { .. } | PathError::Unparsable { .. } => "",
             PathError::DocumentOutOfRange { segment, .. }
             | PathError::NotFound { segment, .. }
             | PathError::IndexOutOfRange { segment, .. }
@@ -105,6 +108,7 @@ impl PathError {
             usize::from(!parent.is_empty())
         }
         match self {
+            PathError::Unparsable { error, .. } => error.message(),
             PathError::EmptySegment { path } => msg!("manifest-path-empty-segment", path = path),
             PathError::DocumentOutOfRange {
                 path,
@@ -302,28 +306,38 @@ pub fn project_file(
     Ok(joined)
 }
 
-/// One parsed manifest file.
-#[derive(Clone, Debug)]
+/// One manifest file. Its YAML is parsed the first time a path must be
+/// resolved in it: a manifest shown as text (no `paths`, no zoom) may be a
+/// Helm or Go template that is not YAML at all, and is never parsed.
+#[derive(Debug)]
 pub struct Manifest {
     /// The path as written in the page (normalized).
     pub rel: String,
     pub text: String,
-    pub docs: Vec<YNode>,
     /// Byte range of each line (without its line break).
     lines: Vec<(usize, usize)>,
+    parsed: OnceLock<Result<Parsed, ManifestError>>,
+}
+
+/// The YAML of a manifest.
+#[derive(Debug)]
+struct Parsed {
+    docs: Vec<YNode>,
     /// Each document's lines: after its `---` (or the file start) to its
     /// last line with content.
     doc_ranges: Vec<LineRange>,
 }
 
 impl Manifest {
-    /// Parses YAML text (every document).
+    /// Parses YAML text (every document) now.
     pub fn parse(rel: &str, text: String) -> Result<Manifest, ManifestError> {
-        let docs = parse_documents(&text).map_err(|e| ManifestError::Yaml {
-            file: rel.to_owned(),
-            pos: e.pos,
-            detail: e.message,
-        })?;
+        let m = Manifest::new(rel, text);
+        m.syntax()?;
+        Ok(m)
+    }
+
+    /// A manifest whose YAML is parsed when first needed.
+    pub fn new(rel: &str, text: String) -> Manifest {
         let mut lines = Vec::new();
         let mut start = 0;
         for (i, b) in text.bytes().enumerate() {
@@ -340,15 +354,39 @@ impl Manifest {
         if start < text.len() {
             lines.push((start, text.len()));
         }
-        let mut m = Manifest {
+        Manifest {
             rel: rel.to_owned(),
             text,
-            docs,
             lines,
-            doc_ranges: Vec::new(),
-        };
-        m.doc_ranges = m.compute_doc_ranges();
-        Ok(m)
+            parsed: OnceLock::new(),
+        }
+    }
+
+    fn parsed(&self) -> Result<&Parsed, &ManifestError> {
+        self.parsed
+            .get_or_init(|| {
+                let docs = parse_documents(&self.text).map_err(|e| ManifestError::Yaml {
+                    file: self.rel.clone(),
+                    pos: e.pos,
+                    detail: e.message,
+                })?;
+                let doc_ranges = self.compute_doc_ranges(&docs);
+                Ok(Parsed { docs, doc_ranges })
+            })
+            .as_ref()
+    }
+
+    /// Whether the manifest is valid YAML (parsing it if not done yet).
+    pub fn syntax(&self) -> Result<(), ManifestError> {
+        self.parsed().map(|_| ()).map_err(Clone::clone)
+    }
+
+    /// The parsed documents, or why a path cannot be resolved in them.
+    fn tree(&self, path: &str) -> Result<&Parsed, PathError> {
+        self.parsed().map_err(|e| PathError::Unparsable {
+            path: path.to_owned(),
+            error: e.clone(),
+        })
     }
 
     /// Reads and parses a file; `rel` is how errors name it.
@@ -360,7 +398,7 @@ impl Manifest {
         let text = String::from_utf8(bytes).map_err(|_| ManifestError::NotUtf8 {
             file: rel.to_owned(),
         })?;
-        Manifest::parse(rel, text)
+        Ok(Manifest::new(rel, text))
     }
 
     pub fn line_count(&self) -> u32 {
@@ -375,9 +413,10 @@ impl Manifest {
         }
     }
 
-    /// The lines of a document (see [`Manifest::resolve`] for the index).
+    /// The lines of a document (see [`Manifest::resolve`] for the index);
+    /// `None` when there is no such document or the YAML does not parse.
     pub fn document_range(&self, doc: usize) -> Option<LineRange> {
-        self.doc_ranges.get(doc).copied()
+        self.parsed().ok()?.doc_ranges.get(doc).copied()
     }
 
     /// Resolves a `::yaml` path to its document and line range.
@@ -388,11 +427,12 @@ impl Manifest {
                 path: path.to_owned(),
             });
         }
-        let (doc, rest, prefix) = self.split_document(path, &segs)?;
-        let root = &self.docs[doc];
+        let parsed = self.tree(path)?;
+        let (doc, rest, prefix) = split_document(&parsed.docs, path, &segs)?;
+        let root = &parsed.docs[doc];
         let mut node = root;
         // An empty document's node may sit on the next separator: clamp.
-        let dr = self.doc_ranges[doc];
+        let dr = parsed.doc_ranges[doc];
         let mut start = root.start.line.clamp(dr.start, dr.end);
         let mut parent = prefix;
         for seg in rest {
@@ -465,7 +505,7 @@ impl Manifest {
     /// `zoomPath` widened by `before`/`after` lines, clamped to its document.
     pub fn zoom(&self, path: &str, before: u32, after: u32) -> Result<Resolved, PathError> {
         let r = self.resolve(path)?;
-        let doc = self.doc_ranges[r.doc];
+        let doc = self.tree(path)?.doc_ranges[r.doc];
         Ok(Resolved {
             doc: r.doc,
             range: LineRange {
@@ -475,47 +515,9 @@ impl Manifest {
         })
     }
 
-    /// Picks the document a path addresses and the segments left within it.
-    /// The third value is the prefix consumed (for messages).
-    fn split_document<'p>(
-        &self,
-        path: &str,
-        segs: &'p [&'p str],
-    ) -> Result<(usize, &'p [&'p str], String), PathError> {
-        let count = self.docs.len();
-        let out_of_range = |segment: &str| PathError::DocumentOutOfRange {
-            path: path.to_owned(),
-            segment: segment.to_owned(),
-            count,
-        };
-        let first = segs[0];
-        let Ok(n) = first.parse::<usize>() else {
-            return if count == 0 {
-                Err(out_of_range("0"))
-            } else {
-                Ok((0, segs, String::new()))
-            };
-        };
-        if count == 1 {
-            let root = &self.docs[0];
-            let addresses_root = match &root.value {
-                YValue::Seq(_) => true,
-                YValue::Map(_) => root.get(first).is_some(),
-                _ => false,
-            };
-            if addresses_root {
-                return Ok((0, segs, String::new()));
-            }
-        }
-        if n >= count {
-            return Err(out_of_range(first));
-        }
-        Ok((n, &segs[1..], first.to_owned()))
-    }
-
-    fn compute_doc_ranges(&self) -> Vec<LineRange> {
-        let mut out: Vec<LineRange> = Vec::with_capacity(self.docs.len());
-        for root in &self.docs {
+    fn compute_doc_ranges(&self, docs: &[YNode]) -> Vec<LineRange> {
+        let mut out: Vec<LineRange> = Vec::with_capacity(docs.len());
+        for root in docs {
             let floor = out.last().map_or(1, |r| r.end + 1);
             let mut start = floor;
             for l in floor..root.start.line {
@@ -604,6 +606,43 @@ impl Manifest {
     fn is_flow(&self, n: &YNode, close: char) -> bool {
         self.char_at(n.end) == Some(close)
     }
+}
+/// Picks the document a path addresses and the segments left within it.
+/// The third value is the prefix consumed (for messages).
+fn split_document<'p>(
+    docs: &[YNode],
+    path: &str,
+    segs: &'p [&'p str],
+) -> Result<(usize, &'p [&'p str], String), PathError> {
+    let count = docs.len();
+    let out_of_range = |segment: &str| PathError::DocumentOutOfRange {
+        path: path.to_owned(),
+        segment: segment.to_owned(),
+        count,
+    };
+    let first = segs[0];
+    let Ok(n) = first.parse::<usize>() else {
+        return if count == 0 {
+            Err(out_of_range("0"))
+        } else {
+            Ok((0, segs, String::new()))
+        };
+    };
+    if count == 1 {
+        let root = &docs[0];
+        let addresses_root = match &root.value {
+            YValue::Seq(_) => true,
+            YValue::Map(_) => root.get(first).is_some(),
+            _ => false,
+        };
+        if addresses_root {
+            return Ok((0, segs, String::new()));
+        }
+    }
+    if n >= count {
+        return Err(out_of_range(first));
+    }
+    Ok((n, &segs[1..], first.to_owned()))
 }
 
 fn nearest_key(seg: &str, entries: &[(YNode, YNode)]) -> Option<String> {
@@ -705,21 +744,6 @@ impl ManifestCache {
             });
         }
         Ok(joined)
-    }
-
-    /// Files that were found but cannot be used (unreadable, not UTF-8, not
-    /// YAML), each once, with the path to report, sorted.
-    pub fn failures(&self) -> Vec<(PathBuf, ManifestError)> {
-        let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        let mut out: Vec<(PathBuf, ManifestError)> = slots
-            .iter()
-            .filter_map(|(rel, slot)| match slot.get() {
-                Some(Err(e)) if !e.is_location() => Some((self.root.join(rel), e.clone())),
-                _ => None,
-            })
-            .collect();
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        out
     }
 
     /// How many distinct files were asked for.
@@ -995,15 +1019,32 @@ spec:
         assert!(got.iter().all(|m| Arc::ptr_eq(m, &got[0])));
         assert_eq!(cache.len(), 1);
         assert_eq!(got[0].rel, "m/a.yaml");
+        // A file that does not parse loads (it may be shown as text); its
+        // YAML fails only when a path must be resolved.
+        let bad = cache.get("bad.yaml").unwrap();
+        assert!(matches!(bad.syntax(), Err(ManifestError::Yaml { .. })));
         assert!(matches!(
-            cache.get("bad.yaml"),
-            Err(ManifestError::Yaml { .. })
+            bad.resolve("a"),
+            Err(PathError::Unparsable { .. })
         ));
         assert!(cache.get("missing.yaml").is_err());
         assert_eq!(cache.len(), 3);
-        // Only the file that exists but does not parse is a failure of its own.
-        let failures = cache.failures();
-        assert_eq!(failures.len(), 1);
-        assert!(failures[0].0.ends_with("bad.yaml"));
+    }
+
+    #[test]
+    fn a_template_is_text_until_a_path_is_asked_for() {
+        let helm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n{{- if .Values.extra }}\ndata:\n  x: y\n{{- end }}\n";
+        let m = Manifest::new("t.yaml", helm.to_owned());
+        assert_eq!(m.line(4), "  name: {{ .Values.name }}");
+        assert_eq!(m.line_count(), 8);
+        match m.resolve("metadata") {
+            Err(PathError::Unparsable {
+                error: ManifestError::Yaml { pos, .. },
+                ..
+            }) => {
+                assert!(pos.line >= 4, "{pos:?}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -35,6 +35,10 @@ pub struct Page {
     pub is_index: bool,
     /// Excluded from runs by a `.notest` file in this or a parent directory.
     pub notest: bool,
+    /// A translation whose source page no longer exists. The site does not
+    /// build it (Docusaurus routes only pages of the source locale) and a
+    /// run skips it; `check` and `drift` report it once.
+    pub orphan: bool,
     pub front: FrontMatter,
     /// Title from front matter, else the first heading, else the file stem.
     pub title: String,
@@ -71,8 +75,9 @@ impl Page {
             .filter(|b| b.is_runnable() && b.annotations.test)
     }
 
-    /// The ordering weight: `sidebar_position`, else `weight`.
-    pub fn position(&self) -> Option<i64> {
+    /// The ordering position: the first key of the project's `order-by`
+    /// that the page has (by default `sidebar_position`, else `weight`).
+    pub fn position(&self) -> Option<f64> {
         self.front.position.as_ref().map(|p| p.value)
     }
 }
@@ -95,8 +100,11 @@ pub struct FrontMatter {
     pub span: Option<(u32, u32)>,
     pub title: Option<String>,
     pub description: Option<String>,
-    /// `sidebar_position`, or `weight` (Hugo) when there is no sidebar position.
+    /// The position that orders the page: the first of the project's
+    /// `order-by` keys present in [`FrontMatter::positions`].
     pub position: Option<Position>,
+    /// Every ordering key the page has (`sidebar_position`, `weight`).
+    pub positions: Vec<Position>,
     /// The recorded hash of the source page a translation was made from.
     pub source_hash: Option<SourceHash>,
     /// Every top-level field, in document order, converted to JSON values.
@@ -106,6 +114,44 @@ pub struct FrontMatter {
 impl FrontMatter {
     pub fn field(&self, key: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.key == key)
+    }
+
+    /// Sets [`FrontMatter::position`] from the first of `keys` the page has.
+    pub fn choose_position(&mut self, keys: &[&str]) {
+        self.position = keys
+            .iter()
+            .find_map(|k| self.positions.iter().find(|p| p.key == *k))
+            .cloned();
+    }
+}
+
+/// Serializes a position as an integer when it is whole (`3`, not `3.0`),
+/// as JSON readers of the plan expect.
+pub fn serialize_position<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        s.serialize_i64(*v as i64)
+    } else {
+        s.serialize_f64(*v)
+    }
+}
+
+/// [`serialize_position`] for an optional position.
+pub fn serialize_opt_position<S: serde::Serializer>(
+    v: &Option<f64>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => serialize_position(v, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// A position for people: `3`, `2.5`.
+pub fn position_text(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
     }
 }
 
@@ -117,11 +163,14 @@ pub struct Field {
     pub line: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// An ordering key of the front matter. Docusaurus accepts any number
+/// (`2.5` sits between 2 and 3); Hugo's `weight` is a whole number.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Position {
     /// `sidebar_position` or `weight`.
     pub key: String,
-    pub value: i64,
+    #[serde(serialize_with = "serialize_position")]
+    pub value: f64,
     pub line: u32,
 }
 

@@ -36,7 +36,8 @@ pub struct PlanPage {
     /// The file, relative to the project root.
     pub file: String,
     pub title: String,
-    pub position: Option<i64>,
+    #[serde(serialize_with = "crate::model::serialize_opt_position")]
+    pub position: Option<f64>,
     /// Why the page does not run (`notest`), if it does not.
     pub skipped: Option<&'static str>,
     pub blocks: Vec<PlanBlock>,

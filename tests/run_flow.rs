@@ -207,14 +207,14 @@ fn a_run_refuses_to_start_on_content_it_cannot_run() {
         (
             "annotation",
             "content/en/annotation/index.md:7:9",
-            "fence/unknown-annotation",
+            "fence/bad-annotation-value",
         ),
         (
             "variable",
             "content/en/variable/index.md:12:8",
-            "run/unknown-variable",
+            "reference/unknown-variable",
         ),
-        ("hook", "content/en/hook/index.md:5:9", "run/hook-missing"),
+        ("hook", "content/en/hook/index.md:5:9", "fence/missing-hook"),
     ] {
         let s = Scratch::new();
         let o = run(&fixture("broken"), &s, &[lab]);
@@ -231,6 +231,17 @@ fn a_run_refuses_to_start_on_content_it_cannot_run() {
         &["variable", "--var", "NOT_DEFINED=x"],
     );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // What `check` calls a warning is shown and never stops a run.
+    let s = Scratch::new();
+    let o = run(&fixture("broken"), &s, &["typo"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("content/en/typo/index.md:7:14")
+            && err.contains("warning[fence/unknown-annotation]")
+            && err.contains("timeout"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -25,6 +25,14 @@ check-reference-unknown-variable = `VAR::{ $name }` has no value: add `{ $name }
 check-link-broken = link target `{ $dest }` does not exist
 check-link-broken-anchor = `{ $dest }`: there is no heading or anchor `#{ $anchor }` in { $page }
 check-link-broken-image = image `{ $dest }` does not exist
+check-translation-orphan = this translation's source page { $source } no longer exists, so the site does not build it and runs skip it: delete it, or move it to where its source went{ $hooks ->
+        [none] {""}
+       *[other] ; its hooks { $hooks } lived beside the removed source
+    }
+check-translation-orphan-suggest = this translation's source page { $source } no longer exists, so the site does not build it and runs skip it: its source most likely became { $suggestion } (move the translation there){ $hooks ->
+        [none] {""}
+       *[other] ; its hooks { $hooks } lived beside the removed source
+    }
 check-this-page = this page
 
 ## Output
@@ -57,3 +65,4 @@ about-check = Check every page of every locale without a cluster: directives, ma
 help-check-paths = Only report findings in these files or directories (the whole project is still read, so links across pages resolve)
 help-check-format = Output format
 help-check-deny = Treat this severity as failing too (`warnings`)
+help-check-pedantic = Also report pedantic rules (off by default; see docs/check.md), as warnings

@@ -9,7 +9,7 @@ diag-file-not-utf8 = the file is not valid UTF-8; save it as UTF-8
 diag-front-matter-unterminated = front matter opened with `---` is never closed; add a `---` line after it
 diag-front-matter-invalid-yaml = front matter is not valid YAML: { $detail }
 diag-front-matter-not-a-mapping = front matter must be a YAML mapping of `key: value` fields
-diag-front-matter-position-not-integer = `{ $key }` must be a whole number, not `{ $value }`
+diag-front-matter-position-not-a-number = `{ $key }` must be a number (such as `3` or `2.5`), not `{ $value }`
 diag-fence-duplicate-annotation = annotation `{ $key }` is given twice; keep one
 diag-fence-bad-annotation-value = `{ $key }={ $value }` is not valid: expected { $expected }
 diag-fence-unknown-annotation = unknown annotation `{ $key }`; known annotations: { $known }
@@ -44,6 +44,9 @@ config-no-locales = `locales` must name at least one locale
 config-source-locale-unknown = source locale `{ $locale }` is not one of the locales ({ $locales })
 config-bad-variable = variable name `{ $name }` may only use letters, digits and `_`
 config-path-escapes = `{ $key }: { $path }` must be a path inside the project
+config-bad-exclude = `exclude` glob `{ $glob }` is not valid: { $detail }
+config-unknown-rule = `{ $rule }` names no rule; rule ids are listed in docs/check.md (`area/name`, `area/*` or `*`)
+config-unknown-rule-suggest = `{ $rule }` names no rule; did you mean `{ $suggestion }`?
 
 ## Command line
 

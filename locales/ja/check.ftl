@@ -18,6 +18,14 @@ check-reference-unknown-variable = `VAR::{ $name }` に値がありません: la
 check-link-broken = リンク先 `{ $dest }` がありません
 check-link-broken-anchor = `{ $dest }`: { $page }に見出しまたはアンカー `#{ $anchor }` がありません
 check-link-broken-image = 画像 `{ $dest }` がありません
+check-translation-orphan = この翻訳の原文ページ { $source } が存在しないため、サイトはこのページをビルドせず、実行でもスキップされます。削除するか、原文の移動先に合わせて移動してください{ $hooks ->
+        [none] {""}
+       *[other] 。フック { $hooks } は削除された原文の横にありました
+    }
+check-translation-orphan-suggest = この翻訳の原文ページ { $source } が存在しないため、サイトはこのページをビルドせず、実行でもスキップされます。原文はおそらく { $suggestion } に移動しました（翻訳もそこへ移動してください）{ $hooks ->
+        [none] {""}
+       *[other] 。フック { $hooks } は削除された原文の横にありました
+    }
 check-this-page = このページ
 
 ## 出力
@@ -33,3 +41,4 @@ about-check = クラスターなしで全ロケールの全ページを検査し
 help-check-paths = 指定したファイルやディレクトリの検出結果だけを報告します（ページ間のリンクを解決するため、プロジェクト全体は読み込みます）
 help-check-format = 出力形式
 help-check-deny = この重大度も失敗として扱います（`warnings`）
+help-check-pedantic = 既定では無効の pedantic ルールも警告として報告します（docs/check.md を参照）

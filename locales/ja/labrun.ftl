@@ -9,7 +9,7 @@ diag-file-not-utf8 = ファイルが正しい UTF-8 ではありません。UTF-
 diag-front-matter-unterminated = `---` で始まったフロントマターが閉じられていません。後ろに `---` の行を追加してください
 diag-front-matter-invalid-yaml = フロントマターが正しい YAML ではありません: { $detail }
 diag-front-matter-not-a-mapping = フロントマターは `key: value` 形式の YAML マッピングである必要があります
-diag-front-matter-position-not-integer = `{ $key }` には整数を指定してください（`{ $value }` は使えません）
+diag-front-matter-position-not-a-number = `{ $key }` には数値（`3` や `2.5` など）を指定してください（`{ $value }` は使えません）
 diag-fence-duplicate-annotation = アノテーション `{ $key }` が 2 回指定されています。1 つにしてください
 diag-fence-bad-annotation-value = `{ $key }={ $value }` は無効です: { $expected } を指定してください
 diag-fence-unknown-annotation = 不明なアノテーション `{ $key }` です。使えるアノテーション: { $known }
@@ -41,6 +41,9 @@ config-no-locales = `locales` には少なくとも 1 つのロケールを指�
 config-source-locale-unknown = ソースロケール `{ $locale }` がロケール一覧（{ $locales }）にありません
 config-bad-variable = 変数名 `{ $name }` には英数字と `_` だけが使えます
 config-path-escapes = `{ $key }: { $path }` にはプロジェクト内のパスを指定してください
+config-bad-exclude = `exclude` のグロブ `{ $glob }` が正しくありません: { $detail }
+config-unknown-rule = `{ $rule }` はどのルールも指していません。ルール ID は docs/check.md にあります（`area/name`、`area/*`、`*`）
+config-unknown-rule-suggest = `{ $rule }` はどのルールも指していません。`{ $suggestion }` のことですか？
 
 ## コマンドライン
 

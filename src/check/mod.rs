@@ -6,12 +6,11 @@
 //! file) against shared, read-only context ([`Ctx`]): the manifest cache
 //! (each manifest parsed once), an index of pages by file, the recorded
 //! durations. Parse problems already in `page.diagnostics` are reported as
-//! they are. Findings silenced by a comment or by `check.disable` are
-//! dropped last ([`suppress`]).
+//! they are. Last, the project's policy ([`crate::rules::Policy`]) gives
+//! every finding its level and drops those that are off or silenced.
 
 pub mod output;
 pub mod rules;
-pub mod suppress;
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -25,6 +24,7 @@ use crate::error::Error;
 use crate::manifest::ManifestCache;
 use crate::model::Page;
 use crate::msg;
+use crate::rules::Policy;
 
 /// What a check found.
 #[derive(Debug)]
@@ -64,11 +64,12 @@ impl Report {
     }
 }
 
-/// Checks every locale of a project.
+/// Checks every locale of a project under its configured policy.
 pub fn check(project: &Project) -> Result<Report, Error> {
     let (trees, fs) = load(project)?;
     let manifests = ManifestCache::new(&project.config.root);
-    Ok(check_trees(project, &trees, &fs, &manifests))
+    let policy = project.config.check.policy();
+    Ok(check_trees(project, &trees, &fs, &manifests, &policy))
 }
 
 /// Reads every locale and, at the same time, indexes the files under the
@@ -91,6 +92,7 @@ pub fn check_trees(
     trees: &[Tree],
     fs: &FsIndex,
     manifests: &ManifestCache,
+    policy: &Policy,
 ) -> Report {
     let ctx = Ctx::new(project, trees, fs, manifests);
     let pages: Vec<&Page> = trees.iter().flat_map(|t| &t.pages).collect();
@@ -105,13 +107,13 @@ pub fn check_trees(
     rules::project(&ctx, &mut diagnostics);
     // Declarative hooks (`tests/hook-NAME.yaml`) are validated by their owner.
     for tree in trees {
+        diagnostics.extend(tree.diagnostics.iter().cloned());
         diagnostics.extend(crate::verify::validate_tree(
             tree,
             &project.config.variables,
         ));
     }
-    let diagnostics = suppress::apply(diagnostics, &ctx.pages, &project.config.check.disable);
-    let mut diagnostics = diagnostics;
+    let mut diagnostics = policy.apply(diagnostics, |f| ctx.page_at(f));
     diagnostics
         .sort_by(|a, b| (&a.file, a.line, a.col, &a.rule).cmp(&(&b.file, b.line, b.col, &b.rule)));
     diagnostics.dedup_by(|a, b| {

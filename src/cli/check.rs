@@ -19,6 +19,9 @@ pub struct Args {
     /// Treat this severity as failing too.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub deny: Vec<Deny>,
+    /// Also report pedantic rules, as warnings.
+    #[arg(long)]
+    pub pedantic: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,7 +45,9 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     }
     let (trees, fs) = check::load(&ctx.project)?;
     let manifests = crate::manifest::ManifestCache::new(ctx.project.root());
-    let mut report = check::check_trees(&ctx.project, &trees, &fs, &manifests);
+    let mut policy = ctx.project.config.check.policy();
+    policy.pedantic |= args.pedantic;
+    let mut report = check::check_trees(&ctx.project, &trees, &fs, &manifests, &policy);
     // The process exits next: freeing thousands of pages and manifests
     // would only cost time.
     std::mem::forget((trees, fs, manifests));

@@ -130,21 +130,6 @@ fn target_locales(ctx: &Context) -> Result<Vec<String>, Error> {
         .collect())
 }
 
-/// A locale's tree; a translation not started yet has no directory at all.
-fn load(ctx: &Context, locale: &str) -> Result<Tree, Error> {
-    let root = ctx.project.config.locale_root(locale);
-    if locale != ctx.project.config.source_locale && !root.is_dir() {
-        return Ok(Tree {
-            locale: locale.to_owned(),
-            root,
-            pages: Vec::new(),
-            dirs: Vec::new(),
-            hooks: Vec::new(),
-        });
-    }
-    ctx.project.load(locale)
-}
-
 /// Where an existing file or directory lies: its locale and path relative
 /// to that locale's root.
 fn locate(ctx: &Context, arg: &str) -> Option<(String, String, bool)> {
@@ -251,10 +236,10 @@ fn refuse_on_unreadable<'a>(pages: impl IntoIterator<Item = &'a Page>) -> Result
 
 fn exec_report(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let c = &ctx.project.config;
-    let source = load(ctx, &c.source_locale)?;
+    let source = ctx.project.load(&c.source_locale)?;
     let mut targets = Vec::new();
     for l in target_locales(ctx)? {
-        targets.push(load(ctx, &l)?);
+        targets.push(ctx.project.load(&l)?);
     }
     let (scope, only) = {
         let mut all: Vec<&Tree> = vec![&source];

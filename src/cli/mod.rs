@@ -379,21 +379,17 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     }
 }
 
-/// Errors among the diagnostics of the given pages stop a job before it starts.
-pub fn refuse_on_errors<'a>(
+/// The project's policy on the findings of the pages a job is about to use
+/// (plus what the job found itself): errors stop it before it starts,
+/// warnings are shown on stderr and it goes on.
+pub fn gate<'a>(
+    project: &Project,
     pages: impl IntoIterator<Item = &'a crate::model::Page>,
+    extra: Vec<Diagnostic>,
 ) -> Result<(), Error> {
-    let errors: Vec<Diagnostic> = pages
-        .into_iter()
-        .flat_map(|p| p.diagnostics.iter().filter(|d| d.is_error()).cloned())
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Content {
-            diagnostics: errors,
-        })
-    }
+    let warnings = project.config.check.policy().gate(pages, extra)?;
+    print_diagnostics(&warnings);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -21,7 +21,16 @@ pub use super::TextOrJson as Format;
 pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let tree = ctx.project.load(&ctx.content_locale()?)?;
     let lab = tree.lab(&args.lab)?;
-    super::refuse_on_errors(&lab.pages)?;
+    // Plan refuses what a run of the lab would refuse.
+    super::gate(
+        &ctx.project,
+        lab.pages.iter().filter(|p| !p.notest),
+        crate::run::runner::preflight(
+            &ctx.project,
+            std::slice::from_ref(&lab),
+            &ctx.project.config.variables,
+        ),
+    )?;
     let plan = plan::plan(&ctx.project, &lab);
     match args.format {
         Format::Json => println!(

@@ -210,12 +210,6 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
             None => labs.extend(workshop_labs(&tree)),
         }
     }
-    super::refuse_on_errors(
-        labs.iter()
-            .flat_map(|l| l.pages.iter())
-            .filter(|p| !p.notest),
-    )?;
-
     let mut variables = config.variables.clone();
     for kv in &args.vars {
         match kv.split_once('=') {
@@ -288,6 +282,20 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         None => None,
     };
 
+    // What the run would refuse, under the project's policy: the pages'
+    // own findings and what the preflight finds, for the labs of this shard.
+    {
+        let run_labs: Vec<Lab> = units.iter().map(|(_, l)| l.clone()).collect();
+        super::gate(
+            &ctx.project,
+            run_labs
+                .iter()
+                .flat_map(|l| l.pages.iter())
+                .filter(|p| !p.notest),
+            runner::preflight(&ctx.project, &run_labs, &variables),
+        )?;
+    }
+
     let settings_timeout = args.timeout.unwrap_or(config.timeouts.block);
     let hook_timeout = args.hook_timeout.unwrap_or(config.timeouts.hook);
 
@@ -314,7 +322,6 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         check_leaks: args.check_leaks,
     };
     // Everything that can refuse the run comes before anything is created.
-    runner::preflight(&ctx.project, &lab_list, &settings)?;
     let mut specs = std::collections::BTreeMap::new();
     for lab in &lab_list {
         specs.extend(

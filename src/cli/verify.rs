@@ -65,7 +65,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let project = &ctx.project;
     let tree = project.load(&ctx.content_locale()?)?;
     let lab = tree.lab(&args.lab)?;
-    super::refuse_on_errors(&lab.pages)?;
+    super::gate(&ctx.project, &lab.pages, Vec::new())?;
     let pages = verify::select_pages(&lab, args.page.as_deref());
     if let Some(p) = &args.page
         && pages.is_empty()

@@ -85,7 +85,7 @@ pub fn annotations(
             AnnotationKind::Unknown
         };
         if kind == AnnotationKind::Known && a.entries.iter().any(|e| e.key == key) {
-            diags.push(Diagnostic::error(
+            diags.push(crate::rules::finding(
                 "fence/duplicate-annotation",
                 file,
                 line,
@@ -95,7 +95,7 @@ pub fn annotations(
         }
         if kind == AnnotationKind::Known {
             let bad = |expected: &str, diags: &mut Vec<Diagnostic>| {
-                diags.push(Diagnostic::error(
+                diags.push(crate::rules::finding(
                     "fence/bad-annotation-value",
                     file,
                     line,
@@ -156,7 +156,7 @@ pub fn annotations(
                     known = ANNOTATION_KEYS.join(", ")
                 ),
             };
-            diags.push(Diagnostic::error(
+            diags.push(crate::rules::finding(
                 "fence/unknown-annotation",
                 file,
                 line,
@@ -233,7 +233,7 @@ pub fn commands(
             scan = shell::scan(&text);
         }
         if scan.ending == shell::Ending::OpenQuote {
-            diags.push(Diagnostic::error(
+            diags.push(crate::rules::finding(
                 "fence/unterminated-quote",
                 file,
                 start,
@@ -244,7 +244,7 @@ pub fn commands(
         for heredoc in &scan.heredocs {
             loop {
                 let Some(body) = lines.get(i) else {
-                    diags.push(Diagnostic::error(
+                    diags.push(crate::rules::finding(
                         "fence/unterminated-heredoc",
                         file,
                         start,

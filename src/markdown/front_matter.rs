@@ -19,7 +19,7 @@ pub fn parse(idx: &LineIndex<'_>, file: &Path, diags: &mut Vec<Diagnostic>) -> (
     let Some(close) =
         (2..=idx.line_count()).find(|&l| matches!(idx.line(l).trim_end(), "---" | "..."))
     else {
-        diags.push(Diagnostic::error(
+        diags.push(crate::rules::finding(
             "front-matter/unterminated",
             file,
             1,
@@ -35,7 +35,7 @@ pub fn parse(idx: &LineIndex<'_>, file: &Path, diags: &mut Vec<Diagnostic>) -> (
     let docs = match yaml::parse_documents(yaml_text) {
         Ok(docs) => docs,
         Err(e) => {
-            diags.push(Diagnostic::error(
+            diags.push(crate::rules::finding(
                 "front-matter/invalid-yaml",
                 file,
                 e.pos.line + 1,
@@ -52,7 +52,7 @@ pub fn parse(idx: &LineIndex<'_>, file: &Path, diags: &mut Vec<Diagnostic>) -> (
         YValue::Map(entries) => entries,
         YValue::Null => return (fm, body),
         _ => {
-            diags.push(Diagnostic::error(
+            diags.push(crate::rules::finding(
                 "front-matter/not-a-mapping",
                 file,
                 root.start.line + 1,
@@ -68,29 +68,33 @@ pub fn parse(idx: &LineIndex<'_>, file: &Path, diags: &mut Vec<Diagnostic>) -> (
         match key.as_str() {
             "title" => fm.title = v.scalar_text(),
             "description" => fm.description = v.scalar_text().map(|s| s.trim().to_owned()),
-            "sidebar_position" | "weight" => match v.value {
-                YValue::Int(n) => {
-                    // sidebar_position wins over weight when a page has both.
-                    if key == "sidebar_position" || fm.position.is_none() {
-                        fm.position = Some(Position {
-                            key: key.clone(),
-                            value: n,
-                            line,
-                        });
-                    }
+            "sidebar_position" | "weight" => {
+                let value = match v.value {
+                    YValue::Int(n) => Some(n as f64),
+                    YValue::Float(f) if f.is_finite() => Some(f),
+                    // `"3"` is what some sites write; the site generators read it.
+                    YValue::Str(ref t) => t.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+                    _ => None,
+                };
+                match value {
+                    Some(value) => fm.positions.push(Position {
+                        key: key.clone(),
+                        value,
+                        line,
+                    }),
+                    None => diags.push(crate::rules::finding(
+                        "front-matter/position-not-a-number",
+                        file,
+                        v.start.line + 1,
+                        v.start.col,
+                        msg!(
+                            "diag-front-matter-position-not-a-number",
+                            key = key.as_str(),
+                            value = v.scalar_text().unwrap_or_default()
+                        ),
+                    )),
                 }
-                _ => diags.push(Diagnostic::error(
-                    "front-matter/position-not-integer",
-                    file,
-                    v.start.line + 1,
-                    v.start.col,
-                    msg!(
-                        "diag-front-matter-position-not-integer",
-                        key = key.as_str(),
-                        value = v.scalar_text().unwrap_or_default()
-                    ),
-                )),
-            },
+            }
             k if SOURCE_HASH_FIELDS.contains(&k) && fm.source_hash.is_none() => {
                 if let Some(value) = v.scalar_text() {
                     let first = idx
@@ -113,6 +117,8 @@ pub fn parse(idx: &LineIndex<'_>, file: &Path, diags: &mut Vec<Diagnostic>) -> (
             line,
         });
     }
+    // The project may choose another order (`order-by`); this is the default.
+    fm.choose_position(&crate::config::DEFAULT_ORDER.map(|k| k.field()));
     (fm, body)
 }
 

@@ -44,7 +44,7 @@ pub fn parse_page(file: &Path, rel: &str, locale: &str, bytes: &[u8]) -> Page {
             .chars()
             .count() as u32
                 + 1;
-            diags.push(Diagnostic::error(
+            diags.push(crate::rules::finding(
                 "file/not-utf8",
                 file,
                 line,
@@ -142,6 +142,7 @@ fn parse_text(
         locale: locale.to_owned(),
         is_index: matches!(name, "index.md" | "_index.md" | "index.mdx" | "_index.mdx"),
         notest: false,
+        orphan: false,
         front,
         title,
         blocks,
@@ -403,7 +404,7 @@ fn directives(
                             out[i].end_line.get_or_insert(line);
                         }
                     }
-                    None => diags.push(Diagnostic::error(
+                    None => diags.push(crate::rules::finding(
                         "directive/unmatched-close",
                         file,
                         line,
@@ -412,7 +413,7 @@ fn directives(
                     )),
                 }
             }
-            Err(m) => diags.push(Diagnostic::error(
+            Err(m) => diags.push(crate::rules::finding(
                 "directive/malformed",
                 file,
                 line,
@@ -423,7 +424,7 @@ fn directives(
     }
     for (i, _) in open {
         let d = &out[i];
-        diags.push(Diagnostic::error(
+        diags.push(crate::rules::finding(
             "directive/unterminated-container",
             file,
             d.pos.line,
@@ -480,7 +481,7 @@ fn block(f: &Fence, directives: &[Directive], file: &Path, diags: &mut Vec<Diagn
             .map_or(0, |p| f.info.trim()[..p].chars().count() as u32);
     let annotations = fence::annotations(&info, f.line, info_col, runnable, file, diags);
     if !f.closed {
-        diags.push(Diagnostic::error(
+        diags.push(crate::rules::finding(
             "fence/unterminated",
             file,
             f.line,
@@ -491,7 +492,7 @@ fn block(f: &Fence, directives: &[Directive], file: &Path, diags: &mut Vec<Diagn
     let (commands, leading_output) = if runnable {
         let e = fence::commands(&f.code, f.line + 1, annotations.raw, file, diags);
         if e.commands.is_empty() && annotations.test {
-            diags.push(Diagnostic::warning(
+            diags.push(crate::rules::finding(
                 "fence/no-commands",
                 file,
                 f.line,

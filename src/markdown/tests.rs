@@ -60,7 +60,7 @@ fn module_page_extracts_everything() {
             .position
             .as_ref()
             .map(|x| (x.key.as_str(), x.value, x.line)),
-        Some(("sidebar_position", 10, 3))
+        Some(("sidebar_position", 10.0, 3))
     );
     assert_eq!(
         p.front.description.as_deref(),
@@ -173,8 +173,13 @@ fn front_matter_problems_name_their_line() {
     assert!(p.diagnostics[0].line >= 3);
     assert_eq!(
         errors(&page("---\ntitle: x\nsidebar_position: first\n---\n")),
-        [("front-matter/position-not-integer", 3)]
+        [("front-matter/position-not-a-number", 3)]
     );
+    // Docusaurus accepts any number; both keys are kept for `order-by`.
+    let p = page("---\ntitle: x\nsidebar_position: 2.5\nweight: 7\n---\n");
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    assert_eq!(p.position(), Some(2.5));
+    assert_eq!(p.front.positions.len(), 2);
     // An empty front matter is fine.
     assert!(page("---\n---\n# T\n").diagnostics.is_empty());
 }
@@ -213,7 +218,7 @@ fn hugo_weight_and_folded_description() {
         "---\ntitle: \"Security\"\nweight: 85\ndescription: >\n  Concepts for keeping\n  workloads safe\n---\n\n{{< glossary_tooltip text=\"CNCF\" term_id=\"cncf\" >}} and {{% thirdparty-content vendor=\"true\" %}}\n\n## Mechanisms {#security-mechanisms}\n",
     );
     assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
-    assert_eq!(p.position(), Some(85));
+    assert_eq!(p.position(), Some(85.0));
     assert_eq!(
         p.front.description.as_deref(),
         Some("Concepts for keeping workloads safe")
@@ -445,6 +450,6 @@ fn reference_pages_parse_exactly() {
     let k8s = read("004_");
     assert!(k8s.diagnostics.is_empty(), "{:?}", k8s.diagnostics);
     assert!(k8s.blocks.is_empty() && k8s.directives.is_empty());
-    assert_eq!(k8s.position(), Some(85));
+    assert_eq!(k8s.position(), Some(85.0));
     assert!(k8s.prose.cjk_chars > 500);
 }

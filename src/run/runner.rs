@@ -220,9 +220,15 @@ pub fn block_script(block: &Block, vars: &BTreeMap<String, String>) -> String {
     s
 }
 
-/// Problems that keep a run from starting: unknown `VAR::` names in code
-/// that will run, and `hook=NAME` without its script.
-pub fn preflight(project: &Project, labs: &[Lab], settings: &Settings) -> Result<(), Error> {
+/// Problems a run finds before it starts, under the same rule ids as
+/// `check` (so the project's policy treats them alike): unknown `VAR::`
+/// names in code that will run (`variables` from labrun.yaml and `--var`),
+/// and `hook=NAME` without its files.
+pub fn preflight(
+    project: &Project,
+    labs: &[Lab],
+    variables: &BTreeMap<String, String>,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for lab in labs {
         for page in lab.pages.iter().filter(|p| !p.notest) {
@@ -231,12 +237,11 @@ pub fn preflight(project: &Project, labs: &[Lab], settings: &Settings) -> Result
                 let in_block = blocks
                     .iter()
                     .any(|b| b.line < v.pos.line && v.pos.line < b.end_line.max(b.line + 1));
-                if in_block && !settings.variables.contains_key(&v.name) {
-                    let mut known: Vec<&str> =
-                        settings.variables.keys().map(String::as_str).collect();
+                if in_block && !variables.contains_key(&v.name) {
+                    let mut known: Vec<&str> = variables.keys().map(String::as_str).collect();
                     known.sort_unstable();
-                    diags.push(Diagnostic::error(
-                        "run/unknown-variable",
+                    diags.push(crate::rules::finding(
+                        "reference/unknown-variable",
                         &page.file,
                         v.pos.line,
                         v.pos.col,
@@ -262,8 +267,8 @@ pub fn preflight(project: &Project, labs: &[Lab], settings: &Settings) -> Result
                         .iter()
                         .find(|a| a.key == "hook")
                         .map_or(1, |a| a.col);
-                    diags.push(Diagnostic::error(
-                        "run/hook-missing",
+                    diags.push(crate::rules::finding(
+                        "fence/missing-hook",
                         &page.file,
                         b.line,
                         col,
@@ -283,11 +288,7 @@ pub fn preflight(project: &Project, labs: &[Lab], settings: &Settings) -> Result
             }
         }
     }
-    if diags.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Content { diagnostics: diags })
-    }
+    diags
 }
 
 /// The directories from the locale root down to `dir`: `""`, `a`, `a/b`.

@@ -1,6 +1,6 @@
-//! Front matter: a title, and distinct positions among siblings. (A
-//! position that is not a whole number is the parser's
-//! `front-matter/position-not-integer`.)
+//! Front matter: a title, and distinct positions among siblings (a
+//! pedantic rule). A position that is not a number is the parser's
+//! `front-matter/position-not-a-number`.
 
 use std::collections::BTreeMap;
 
@@ -36,7 +36,7 @@ pub fn check(page: &Page, out: &mut Vec<Diagnostic>) {
 /// index page's position) that share a position.
 pub fn duplicate_positions(tree: &Tree, out: &mut Vec<Diagnostic>) {
     // parent dir -> (position, name shown, page that sets the position)
-    let mut siblings: BTreeMap<&str, Vec<(i64, &str, &Page)>> = BTreeMap::new();
+    let mut siblings: BTreeMap<&str, Vec<(f64, &str, &Page)>> = BTreeMap::new();
     for page in &tree.pages {
         let Some(pos) = page.front.position.as_ref() else {
             continue;
@@ -59,7 +59,7 @@ pub fn duplicate_positions(tree: &Tree, out: &mut Vec<Diagnostic>) {
         }
     }
     for list in siblings.values_mut() {
-        list.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        list.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(b.1)));
         for pair in list.windows(2) {
             let (first, second) = (&pair[0], &pair[1]);
             if first.0 != second.0 {
@@ -76,7 +76,7 @@ pub fn duplicate_positions(tree: &Tree, out: &mut Vec<Diagnostic>) {
                 msg!(
                     "check-front-matter-duplicate-position",
                     key = pos.key.as_str(),
-                    position = pos.value,
+                    position = crate::model::position_text(pos.value),
                     other = origin.1
                 ),
             ));

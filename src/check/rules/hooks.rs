@@ -30,6 +30,11 @@ pub fn hook_file(ctx: &Ctx<'_>, page: &Page, name: &str) -> Option<PathBuf> {
 }
 
 pub fn check(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {
+    // An orphan's hooks lived beside its vanished source: the orphan
+    // finding names them.
+    if page.orphan {
+        return;
+    }
     for b in &page.blocks {
         let Some(name) = &b.annotations.hook else {
             continue;

@@ -1,7 +1,9 @@
 //! `::yaml{file=… paths=… zoomPath=… zoomBefore=… zoomAfter=…}`: the file is
-//! inside the project and parses; every path and the zoom path resolve
-//! (with [`crate::manifest`], the resolver `render` uses too); the callout
-//! list has one item per path.
+//! inside the project; when a path must be resolved, it parses and every
+//! path and the zoom path resolve (with [`crate::manifest`], the resolver
+//! `render` uses too). A manifest shown without paths is shown as text and
+//! never parsed: Helm and Go templates are fine there. A callout list is
+//! optional; one that is there has one item per path.
 
 use crate::diag::Diagnostic;
 use crate::manifest::ManifestError;
@@ -19,13 +21,13 @@ pub fn check(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {
 
 fn directive(ctx: &Ctx<'_>, page: &Page, d: &Directive, out: &mut Vec<Diagnostic>) {
     let paths = d.paths();
-    if !paths.is_empty() && d.callouts.len() != paths.len() {
-        let line = d.callouts.first().map_or(d.pos.line, |c| c.line);
+    // Without a list the site highlights the ranges unnumbered.
+    if !paths.is_empty() && !d.callouts.is_empty() && d.callouts.len() != paths.len() {
         out.push(finding(
             "yaml/callout-count",
             &page.file,
-            line,
-            if d.callouts.is_empty() { d.pos.col } else { 1 },
+            d.callouts[0].line,
+            1,
             msg!(
                 "check-yaml-callout-count",
                 paths = paths.len(),
@@ -54,14 +56,32 @@ fn directive(ctx: &Ctx<'_>, page: &Page, d: &Directive, out: &mut Vec<Diagnostic
                 ManifestError::Empty
                 | ManifestError::Absolute { .. }
                 | ManifestError::Escapes { .. } => "yaml/file-outside-project",
-                // Reported once, at the manifest (see `manifest_failures`).
-                _ => return,
+                ManifestError::Io { .. }
+                | ManifestError::NotUtf8 { .. }
+                | ManifestError::Yaml { .. } => "yaml/invalid-manifest",
             };
             let col = attr_col(ctx, page, d, "file", file);
             out.push(finding(rule, &page.file, d.pos.line, col, e.message()));
             return;
         }
     };
+    let zoom_path = d.attr("zoomPath").map(str::trim).filter(|z| !z.is_empty());
+    if paths.is_empty() && zoom_path.is_none() {
+        return;
+    }
+    // A path must be resolved: the manifest must be YAML. The finding is
+    // the directive's; its message names the manifest's line.
+    if let Err(e) = manifest.syntax() {
+        let col = attr_col(ctx, page, d, "file", file);
+        out.push(finding(
+            "yaml/invalid-manifest",
+            &page.file,
+            d.pos.line,
+            col,
+            e.message(),
+        ));
+        return;
+    }
     for p in &paths {
         if let Err(e) = manifest.resolve(p) {
             let col = attr_col(ctx, page, d, "paths", p);
@@ -74,7 +94,7 @@ fn directive(ctx: &Ctx<'_>, page: &Page, d: &Directive, out: &mut Vec<Diagnostic
             ));
         }
     }
-    if let Some(z) = d.attr("zoomPath").map(str::trim).filter(|z| !z.is_empty())
+    if let Some(z) = zoom_path
         && let Err(e) = manifest.zoom(z, zoom[0], zoom[1])
     {
         let col = attr_col(ctx, page, d, "zoomPath", z);
@@ -124,24 +144,6 @@ fn value_end(line: &str, start: usize) -> usize {
         _ => rest
             .find(|c: char| c.is_whitespace() || c == '}')
             .map_or(line.len(), |p| start + p),
-    }
-}
-
-/// Manifests that exist but cannot be used, each reported once at the
-/// manifest itself (at the YAML error's position).
-pub fn manifest_failures(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for (path, e) in ctx.manifests.failures() {
-        let (line, col) = match &e {
-            ManifestError::Yaml { pos, .. } => (pos.line.max(1), pos.col),
-            _ => (1, 1),
-        };
-        out.push(finding(
-            "yaml/invalid-manifest",
-            &path,
-            line,
-            col,
-            e.message(),
-        ));
     }
 }
 
