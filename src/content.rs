@@ -46,6 +46,15 @@ impl HookFiles {
     }
 }
 
+/// A file or directory of the content, as [`Project::locate`] finds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    pub locale: String,
+    /// Relative to the locale root, `/`-separated; `""` for the root.
+    pub rel: String,
+    pub is_dir: bool,
+}
+
 /// A content project: its configuration and where it lives.
 #[derive(Clone, Debug)]
 pub struct Project {
@@ -169,6 +178,46 @@ impl Project {
 
     pub fn root(&self) -> &Path {
         &self.config.root
+    }
+
+    /// Where an existing file or directory lies among the locale roots: its
+    /// locale and its path relative to that root. A directory that holds
+    /// the source locale's root (`website` for `website/docs`) is that
+    /// root. `None` for a path that does not exist or lies elsewhere.
+    pub fn locate(&self, path: &Path) -> Option<Located> {
+        let abs = std::fs::canonicalize(path).ok()?;
+        let c = &self.config;
+        // The deepest root wins: a Docusaurus docs dir could in theory hold
+        // the i18n dir.
+        let mut best: Option<(usize, Located)> = None;
+        for l in &c.locales {
+            let Ok(root) = std::fs::canonicalize(c.locale_root(l)) else {
+                continue;
+            };
+            if let Ok(rest) = abs.strip_prefix(&root) {
+                let depth = root.components().count();
+                if best.as_ref().is_none_or(|(d, _)| depth > *d) {
+                    let located = Located {
+                        locale: l.clone(),
+                        rel: rel_string(rest),
+                        is_dir: abs.is_dir(),
+                    };
+                    best = Some((depth, located));
+                }
+            }
+        }
+        if best.is_none()
+            && abs.is_dir()
+            && std::fs::canonicalize(c.locale_root(&c.source_locale))
+                .is_ok_and(|root| root.starts_with(&abs))
+        {
+            return Some(Located {
+                locale: c.source_locale.clone(),
+                rel: String::new(),
+                is_dir: true,
+            });
+        }
+        best.map(|(_, l)| l)
     }
 
     /// A path shown to the user: relative to the project root when inside it.

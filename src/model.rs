@@ -68,6 +68,22 @@ impl Page {
         self.rel.rsplit_once('/').map_or("", |(d, _)| d)
     }
 
+    /// Whether a run executes the page: not under `.notest`, not an orphan.
+    pub fn runs(&self) -> bool {
+        self.skip_reason().is_none()
+    }
+
+    /// Why a run skips the whole page (`notest`, `orphan`), if it does.
+    pub fn skip_reason(&self) -> Option<&'static str> {
+        if self.orphan {
+            Some("orphan")
+        } else if self.notest {
+            Some("notest")
+        } else {
+            None
+        }
+    }
+
     /// The blocks a run executes: runnable language, `test` not false.
     pub fn runnable_blocks(&self) -> impl Iterator<Item = &Block> {
         self.blocks

@@ -38,7 +38,7 @@ pub struct PlanPage {
     pub title: String,
     #[serde(serialize_with = "crate::model::serialize_opt_position")]
     pub position: Option<f64>,
-    /// Why the page does not run (`notest`), if it does not.
+    /// Why the page does not run (`notest`, `orphan`), if it does not.
     pub skipped: Option<&'static str>,
     pub blocks: Vec<PlanBlock>,
 }
@@ -93,7 +93,7 @@ pub fn plan(project: &Project, lab: &Lab) -> Plan {
                 .map(|b| plan_block(project, page, b))
                 .collect();
             totals.pages += 1;
-            if !page.notest {
+            if page.runs() {
                 for b in blocks.iter().filter(|b| !b.skip) {
                     totals.blocks += 1;
                     totals.commands += b.commands.len();
@@ -106,7 +106,7 @@ pub fn plan(project: &Project, lab: &Lab) -> Plan {
                 file: project.display_path(&page.file),
                 title: page.title.clone(),
                 position: page.position(),
-                skipped: page.notest.then_some("notest"),
+                skipped: page.skip_reason(),
                 blocks,
             }
         })

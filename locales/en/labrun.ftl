@@ -51,6 +51,7 @@ config-unknown-rule-suggest = `{ $rule }` names no rule; did you mean `{ $sugges
 ## Command line
 
 label-error = error
+cli-path-locale-conflict = `{ $path }` is content of locale `{ $locale }`, but --lang asks for `{ $lang }`; drop --lang, or name the `{ $lang }` page
 about-labrun = Run, check and translate workshop labs written in Markdown
 help-lang = Language of messages and of the content (en, ja); messages default to the environment's locale, content to the source locale
 help-config = The labrun.yaml to use, instead of searching upwards from the current directory
@@ -68,6 +69,7 @@ plan-header = { $title } ({ $lab }, { $locale }): { $pages ->
        *[other] { $blocks } blocks
     }, at most { $minutes } min
 plan-page-notest = not run (.notest)
+plan-page-orphan = not run (its source page no longer exists)
 plan-timeout = timeout { $seconds }s
 plan-wait = wait { $seconds }s
 plan-hook = hook { $name }

@@ -69,6 +69,9 @@ run-status-interrupted = interrupted
 run-warning-unexpected-success = expectError=true, but the block succeeded
 run-skip-test-false = test=false
 run-skip-notest = not run (.notest)
+run-skip-orphan = not run (its source page no longer exists)
+run-skip-no-cluster = not run (no cluster)
+run-lab-no-cluster = ✗ { $lab } ({ $locale }): not run, it needs a cluster: { $reason }
 run-skip-after-failure = an earlier block of the page failed
 run-skip-bail = --bail after a failure
 run-skip-from = before --from

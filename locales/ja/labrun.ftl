@@ -48,6 +48,7 @@ config-unknown-rule-suggest = `{ $rule }` はどのルールも指していま�
 ## コマンドライン
 
 label-error = エラー
+cli-path-locale-conflict = `{ $path }` はロケール `{ $locale }` のコンテンツですが、--lang は `{ $lang }` を指定しています。--lang を外すか、`{ $lang }` のページを指定してください
 about-labrun = Markdown で書かれたワークショップのラボを実行・検証・翻訳管理します
 help-lang = メッセージとコンテンツの言語（en, ja）。省略時、メッセージは環境のロケール、コンテンツはソースロケール
 help-config = 使用する labrun.yaml（省略時は現在のディレクトリから上へ探します）
@@ -59,6 +60,7 @@ help-plan-format = 出力形式
 
 plan-header = { $title }（{ $lab }、{ $locale }）: { $pages } ページ、{ $blocks } ブロック、最大 { $minutes } 分
 plan-page-notest = 実行しません（.notest）
+plan-page-orphan = 実行しません（原文ページがありません）
 plan-timeout = タイムアウト { $seconds } 秒
 plan-wait = 待機 { $seconds } 秒
 plan-hook = フック { $name }

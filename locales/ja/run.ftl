@@ -63,6 +63,9 @@ run-status-interrupted = 中断
 run-warning-unexpected-success = expectError=true ですが、ブロックは成功しました
 run-skip-test-false = test=false
 run-skip-notest = 実行対象外（.notest）
+run-skip-orphan = 実行対象外（原文ページがありません）
+run-skip-no-cluster = 実行対象外（クラスターなし）
+run-lab-no-cluster = ✗ { $lab }（{ $locale }）: クラスターが必要なため実行しません: { $reason }
 run-skip-after-failure = このページの前のブロックが失敗しました
 run-skip-bail = 失敗したため --bail で停止
 run-skip-from = --from より前

@@ -130,37 +130,6 @@ fn target_locales(ctx: &Context) -> Result<Vec<String>, Error> {
         .collect())
 }
 
-/// Where an existing file or directory lies: its locale and path relative
-/// to that locale's root.
-fn locate(ctx: &Context, arg: &str) -> Option<(String, String, bool)> {
-    let path = Path::new(arg);
-    if !path.exists() {
-        return None;
-    }
-    let abs = std::fs::canonicalize(path).ok()?;
-    let c = &ctx.project.config;
-    // The source first: in locale-dirs layouts no root contains another,
-    // but a docusaurus docs dir could in theory hold the i18n dir.
-    let mut best: Option<(usize, String, String)> = None;
-    for l in &c.locales {
-        let Ok(root) = std::fs::canonicalize(c.locale_root(l)) else {
-            continue;
-        };
-        if let Ok(rest) = abs.strip_prefix(&root) {
-            let depth = root.components().count();
-            if best.as_ref().is_none_or(|(d, _, _)| depth > *d) {
-                let rel = rest
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                best = Some((depth, l.clone(), rel));
-            }
-        }
-    }
-    best.map(|(_, l, rel)| (l, rel, abs.is_dir()))
-}
-
 /// The scope of a report and, when TARGET is a file of a translation, that
 /// locale.
 fn scope_for(
@@ -171,7 +140,12 @@ fn scope_for(
     let Some(arg) = target else {
         return Ok((Scope::All, None));
     };
-    if let Some((locale, rel, is_dir)) = locate(ctx, arg) {
+    if let Some(crate::content::Located {
+        locale,
+        rel,
+        is_dir,
+    }) = ctx.project.locate(Path::new(arg))
+    {
         let only = (locale != ctx.project.config.source_locale).then_some(locale);
         let scope = match (is_dir, rel.is_empty()) {
             (_, true) => Scope::All,
@@ -788,12 +762,12 @@ struct Pair {
 fn resolve_page(ctx: &Context, arg: &str) -> Result<Pair, Error> {
     let c = &ctx.project.config;
     let targets = target_locales(ctx)?;
-    let (locale, rel) = match locate(ctx, arg) {
-        Some((_, _, true)) => {
+    let (locale, rel) = match ctx.project.locate(Path::new(arg)) {
+        Some(at) if at.is_dir => {
             return Err(Error::Usage(msg!("drift-page-is-directory", page = arg)));
         }
-        Some((l, rel, false)) if l != c.source_locale => (l, rel),
-        Some((_, rel, false)) => (single_target(&targets, arg)?, rel),
+        Some(at) if at.locale != c.source_locale => (at.locale, at.rel),
+        Some(at) => (single_target(&targets, arg)?, at.rel),
         None if Path::new(arg).exists() => {
             return Err(Error::Usage(msg!("drift-outside-content", path = arg)));
         }

@@ -111,6 +111,49 @@ impl Context {
     }
 }
 
+/// A lab as the user named it, resolved to a content locale and a name
+/// [`crate::content::Tree::lab`] accepts.
+#[derive(Debug, PartialEq, Eq)]
+pub struct LabTarget {
+    pub locale: String,
+    pub name: String,
+}
+
+impl Context {
+    /// A lab argument: a content path, page or environment id in the
+    /// content locale, or a file or folder as the user types it from the
+    /// current directory (`website/docs/networking`,
+    /// `content/ja/getting-started`), which also picks its locale.
+    pub fn lab_target(&self, arg: &str) -> Result<LabTarget, Error> {
+        let Some(at) = self.project.locate(std::path::Path::new(arg)) else {
+            return Ok(LabTarget {
+                locale: self.content_locale()?,
+                name: arg.to_owned(),
+            });
+        };
+        // `--lang ja content/en/x` asks for two things at once.
+        if self.lang_flag.is_some() {
+            let wanted = self.content_locale()?;
+            if wanted != at.locale {
+                return Err(Error::Usage(crate::msg!(
+                    "cli-path-locale-conflict",
+                    path = arg,
+                    locale = at.locale.as_str(),
+                    lang = wanted.as_str()
+                )));
+            }
+        }
+        Ok(LabTarget {
+            locale: at.locale,
+            name: if at.rel.is_empty() {
+                ".".to_owned()
+            } else {
+                at.rel
+            },
+        })
+    }
+}
+
 /// The value of `--lang` in raw arguments, read before clap runs so that help
 /// and errors are in the right language.
 fn lang_from_args(args: &[OsString]) -> Option<String> {

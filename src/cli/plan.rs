@@ -19,12 +19,13 @@ pub struct Args {
 pub use super::TextOrJson as Format;
 
 pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
-    let tree = ctx.project.load(&ctx.content_locale()?)?;
-    let lab = tree.lab(&args.lab)?;
+    let target = ctx.lab_target(&args.lab)?;
+    let tree = ctx.project.load(&target.locale)?;
+    let lab = tree.lab(&target.name)?;
     // Plan refuses what a run of the lab would refuse.
     super::gate(
         &ctx.project,
-        lab.pages.iter().filter(|p| !p.notest),
+        lab.pages.iter().filter(|p| p.runs()),
         crate::run::runner::preflight(
             &ctx.project,
             std::slice::from_ref(&lab),
@@ -71,11 +72,13 @@ pub fn text(plan: &Plan, color: bool) -> String {
             ui::paint(color, Tone::Bold, &page.title),
             ui::paint(color, Tone::Dim, &page.file)
         ));
-        if page.skipped.is_some() {
-            out.push_str(&format!(
-                "  {}",
-                ui::paint(color, Tone::Warning, &t!("plan-page-notest"))
-            ));
+        if let Some(why) = page.skipped {
+            let text = if why == "orphan" {
+                t!("plan-page-orphan")
+            } else {
+                t!("plan-page-notest")
+            };
+            out.push_str(&format!("  {}", ui::paint(color, Tone::Warning, &text)));
         }
         out.push('\n');
         for b in &page.blocks {

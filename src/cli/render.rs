@@ -52,7 +52,8 @@ fn width() -> usize {
 
 pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let vars = parse_vars(&args.vars)?;
-    let locale = ctx.content_locale()?;
+    let target = ctx.lab_target(&args.target)?;
+    let locale = target.locale;
     let project = &ctx.project;
     // The HTML site carries every language the lab exists in; the terminal
     // shows one.
@@ -65,17 +66,17 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
             }
         }
     }
-    let lab = trees[0].lab(&args.target)?;
+    let lab = trees[0].lab(&target.name)?;
     let mut labs: Vec<Lab> = vec![lab];
     for tree in &trees[1..] {
-        if let Ok(l) = tree.lab(&args.target).or_else(|_| tree.lab(&labs[0].id)) {
+        if let Ok(l) = tree.lab(&target.name).or_else(|_| tree.lab(&labs[0].id)) {
             labs.push(l);
         }
     }
     let mut diags: Vec<_> = labs
         .iter()
         .flat_map(|l| &l.pages)
-        .flat_map(|p| p.diagnostics.iter().filter(|d| d.is_error()).cloned())
+        .flat_map(|p| p.diagnostics.iter().cloned())
         .collect();
     let renderer = Renderer::new(project, trees, &vars)?;
     match &args.html {
@@ -121,6 +122,17 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
             let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
         }
     }
+    // The project's policy decides, as in every command.
+    let pages: std::collections::HashMap<&std::path::Path, &crate::model::Page> = labs
+        .iter()
+        .flat_map(|l| &l.pages)
+        .map(|p| (p.file.as_path(), p))
+        .collect();
+    let diags = project
+        .config
+        .check
+        .policy()
+        .apply(diags, |f| pages.get(f).copied());
     super::print_diagnostics(&diags);
     Ok(if diags.iter().any(|d| d.is_error()) {
         exit::FAILED

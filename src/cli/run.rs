@@ -9,7 +9,7 @@ use crate::i18n::{self, Lang};
 use crate::model::{Lab, Page};
 use crate::msg;
 use crate::run::progress::{self, Console, Expectations};
-use crate::run::report::{RunReport, Status};
+use crate::run::report::{LabReport, RunReport, Status};
 use crate::run::runner::{self, Cluster, FromBlock, Runner, Settings};
 use crate::run::{Stop, procs, shard, workshop_labs};
 use crate::t;
@@ -88,7 +88,7 @@ fn expected_ms(page: &Page, recorded: &Durations) -> u64 {
     if let Some(ms) = recorded.page_ms(&page.rel) {
         return ms;
     }
-    if page.notest {
+    if !page.runs() {
         return 0;
     }
     page.runnable_blocks()
@@ -193,10 +193,16 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     if all_langs && !args.all {
         return Err(usage(msg!("run-lang-all-needs-all")));
     }
+    let target = match &args.lab {
+        Some(name) => Some(ctx.lab_target(name)?),
+        None => None,
+    };
     let locales: Vec<String> = if all_langs {
         let mut l = config.locales.clone();
         l.sort_by_key(|x| *x != config.source_locale);
         l
+    } else if let Some(t) = &target {
+        vec![t.locale.clone()]
     } else {
         vec![ctx.content_locale()?]
     };
@@ -205,8 +211,8 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let mut labs: Vec<Lab> = Vec::new();
     for locale in &locales {
         let tree = ctx.project.load(locale)?;
-        match &args.lab {
-            Some(name) => labs.push(tree.lab(name)?),
+        match &target {
+            Some(t) => labs.push(tree.lab(&t.name)?),
             None => labs.extend(workshop_labs(&tree)),
         }
     }
@@ -291,7 +297,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
             run_labs
                 .iter()
                 .flat_map(|l| l.pages.iter())
-                .filter(|p| !p.notest),
+                .filter(|p| p.runs()),
             runner::preflight(&ctx.project, &run_labs, &variables),
         )?;
     }
@@ -304,7 +310,6 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     }
 
     let bash = find_bash().ok_or_else(|| usage(msg!("run-no-bash")))?;
-    let lab_list: Vec<Lab> = units.iter().map(|(_, l)| l.clone()).collect();
     let mut settings = Settings {
         bash,
         log_dir: PathBuf::new(),
@@ -323,22 +328,42 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     };
     // Everything that can refuse the run comes before anything is created.
     let mut specs = std::collections::BTreeMap::new();
-    for lab in &lab_list {
+    for (_, lab) in &units {
         specs.extend(
             verify::load_lab_hooks(&ctx.project, lab, &settings.variables)
                 .map_err(|diagnostics| Error::Content { diagnostics })?,
         );
     }
     let kube = Kube::new(args.kubeconfig.clone(), args.context.clone());
-    let needs_cluster = args.check_leaks
-        || lab_list
-            .iter()
-            .any(|l| verify::preflight::lab_needs_kubectl(&ctx.project, l));
-    let cluster_info = if needs_cluster {
-        Some(verify::preflight::check(&kube)?)
+    let needs_cluster = |l: &Lab| verify::preflight::lab_needs_kubectl(&ctx.project, l);
+    // Labs the preflight keeps from running: with --all, a missing cluster
+    // fails only the labs that need one, and the others run.
+    let mut not_run: Vec<(LabReport, Lab)> = Vec::new();
+    let cluster_info = if args.check_leaks || units.iter().any(|(_, l)| needs_cluster(l)) {
+        match verify::preflight::check(&kube) {
+            Ok(info) => Some(info),
+            Err(e) if args.all && !args.check_leaks => {
+                let why = e.message().text();
+                let (blocked, free): (Vec<_>, Vec<_>) =
+                    units.into_iter().partition(|(_, l)| needs_cluster(l));
+                units = free;
+                for (order, lab) in blocked {
+                    let files: Vec<String> = lab
+                        .pages
+                        .iter()
+                        .map(|p| ctx.project.display_path(&p.file))
+                        .collect();
+                    not_run.push((LabReport::not_run(order, &lab, &files, why.clone()), lab));
+                }
+                None
+            }
+            Err(e) => return Err(e.into()),
+        }
     } else {
         None
     };
+    let lab_list: Vec<Lab> = units.iter().map(|(_, l)| l.clone()).collect();
+    let needs_cluster = cluster_info.is_some();
 
     let log_dir = match &args.log_dir {
         Some(d) => {
@@ -375,7 +400,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
 
     let mut expect = Expectations::default();
     for (_, lab) in &units {
-        for p in lab.pages.iter().filter(|p| !p.notest) {
+        for p in lab.pages.iter().filter(|p| p.runs()) {
             let ms = expected_ms(p, &recorded);
             expect.total_ms += ms;
             expect
@@ -390,6 +415,22 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
             context = info.context.as_deref().unwrap_or("-"),
             server = info.server.as_deref().unwrap_or("-"),
             version = info.version.as_str()
+        ));
+    }
+    for (r, _) in &not_run {
+        console.println(&ui::paint(
+            ui::color_enabled(true),
+            Tone::Error,
+            &t!(
+                "run-lab-no-cluster",
+                lab = if r.lab.is_empty() {
+                    "."
+                } else {
+                    r.lab.as_str()
+                },
+                locale = r.locale.as_str(),
+                reason = r.preflight.as_deref().unwrap_or("")
+            ),
         ));
     }
     let mut reports = Vec::new();
@@ -415,6 +456,12 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     procs::kill_own_descendants(Duration::from_secs(1));
     result?;
 
+    // Labs that did not run take their place in run order.
+    let mut ran: Vec<(LabReport, Lab)> = reports.into_iter().zip(lab_list).collect();
+    ran.extend(not_run);
+    ran.sort_by_key(|(r, _)| r.order);
+    let (reports, lab_list): (Vec<LabReport>, Vec<Lab>) = ran.into_iter().unzip();
+    let preflight_failed = reports.iter().any(|r| r.preflight.is_some());
     let report = RunReport::new(
         reports,
         interrupted,
@@ -433,6 +480,9 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     }
     Ok(if interrupted {
         exit::INTERRUPTED
+    } else if preflight_failed {
+        // Labs that need a cluster could not run: as for one such lab.
+        exit::USAGE
     } else if report.failed() {
         exit::FAILED
     } else {
@@ -573,6 +623,8 @@ fn dry_run(
             lab_total += ms;
             let how = if recorded.page_ms(&page.rel).is_some() {
                 progress::human_ms(ms)
+            } else if page.orphan {
+                t!("run-skip-orphan")
             } else if page.notest {
                 t!("run-skip-notest")
             } else {

@@ -23,8 +23,9 @@ pub struct Args {
 pub use super::TextOrJson as Format;
 
 pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
-    let tree = ctx.project.load(&ctx.content_locale()?)?;
-    let lab = tree.lab(&args.lab)?;
+    let target = ctx.lab_target(&args.lab)?;
+    let tree = ctx.project.load(&target.locale)?;
+    let lab = tree.lab(&target.name)?;
     let estimate = match time::lab_estimate(&lab) {
         Some((page, line, value)) => Some(time::parse_estimate(value).map_err(|e| {
             Error::Usage(msg!(

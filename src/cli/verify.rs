@@ -63,8 +63,9 @@ pub struct Totals {
 
 pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let project = &ctx.project;
-    let tree = project.load(&ctx.content_locale()?)?;
-    let lab = tree.lab(&args.lab)?;
+    let target = ctx.lab_target(&args.lab)?;
+    let tree = project.load(&target.locale)?;
+    let lab = tree.lab(&target.name)?;
     super::gate(&ctx.project, &lab.pages, Vec::new())?;
     let pages = verify::select_pages(&lab, args.page.as_deref());
     if let Some(p) = &args.page

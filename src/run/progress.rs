@@ -447,6 +447,8 @@ pub fn skip_word(r: super::report::SkipReason) -> String {
     match r {
         TestFalse => t!("run-skip-test-false"),
         Notest => t!("run-skip-notest"),
+        Orphan => t!("run-skip-orphan"),
+        NoCluster => t!("run-skip-no-cluster"),
         AfterFailure => t!("run-skip-after-failure"),
         Bail => t!("run-skip-bail"),
         From => t!("run-skip-from"),

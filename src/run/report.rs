@@ -58,6 +58,8 @@ pub enum SkipReason {
     TestFalse,
     /// The page is under a `.notest` file.
     Notest,
+    /// A translation whose source page no longer exists.
+    Orphan,
     /// An earlier block of the page failed.
     AfterFailure,
     /// `--bail` stopped the run after a failure.
@@ -72,6 +74,8 @@ pub enum SkipReason {
     Quit,
     /// A suite hook's `before` failed.
     SuiteHookFailed,
+    /// The lab needs a cluster and none answered.
+    NoCluster,
     /// Ctrl-C or SIGTERM.
     Interrupted,
     /// The session's shell ended.
@@ -141,6 +145,60 @@ pub struct LabReport {
     /// documentation for its fields).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leaks: Option<serde_json::Value>,
+    /// Why the lab did not run at all (it needs a cluster and none
+    /// answered); the lab counts as failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preflight: Option<String>,
+}
+
+impl LabReport {
+    /// A lab the preflight kept from running: failed, every block skipped.
+    pub fn not_run(
+        order: usize,
+        lab: &crate::model::Lab,
+        files: &[String],
+        why: String,
+    ) -> LabReport {
+        let pages = lab
+            .pages
+            .iter()
+            .zip(files)
+            .map(|(p, file)| PageReport {
+                path: p.rel.clone(),
+                file: file.clone(),
+                title: p.title.clone(),
+                status: Status::Skipped,
+                skip_reason: Some(SkipReason::NoCluster),
+                duration_ms: 0,
+                log: None,
+                blocks: p
+                    .runnable_blocks()
+                    .map(|b| {
+                        BlockReport::skipped(
+                            b.line,
+                            b.end_line,
+                            SkipReason::NoCluster,
+                            b.annotations.timeout.unwrap_or(0),
+                            b.annotations.expect_error,
+                        )
+                    })
+                    .collect(),
+            })
+            .collect();
+        LabReport {
+            order,
+            lab: lab.id.clone(),
+            locale: lab.locale.clone(),
+            title: lab.title.clone(),
+            status: Status::Failed,
+            duration_ms: 0,
+            work_dir: String::new(),
+            suite_hooks: Vec::new(),
+            pages,
+            leaks: None,
+            preflight: Some(why),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -303,6 +361,21 @@ impl RunReport {
     pub fn junit(&self) -> Report {
         let mut report = Report::new("labrun");
         for lab in &self.labs {
+            if let Some(why) = &lab.preflight {
+                let name = format!("{}/{} (preflight)", lab.locale, lab.lab);
+                let mut suite = TestSuite::new(name);
+                suite.add_property(Property::new(
+                    "labrun.order",
+                    format!("{:06}.000000", lab.order),
+                ));
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                status.set_type("preflight");
+                status.set_message(why.clone());
+                let mut case = TestCase::new("preflight", status);
+                case.set_classname(format!("{}/{}", lab.locale, lab.lab));
+                suite.add_test_case(case);
+                report.add_test_suite(suite);
+            }
             if !lab.suite_hooks.is_empty() {
                 let name = format!("{}/{} (hook-suite)", lab.locale, lab.lab);
                 let mut suite = TestSuite::new(name);
@@ -488,6 +561,7 @@ mod tests {
             work_dir: "/w".into(),
             suite_hooks: Vec::new(),
             leaks: None,
+            preflight: None,
             pages: vec![PageReport {
                 path: format!("{name}/index.md"),
                 file: format!("content/en/{name}/index.md"),

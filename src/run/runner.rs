@@ -231,7 +231,7 @@ pub fn preflight(
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for lab in labs {
-        for page in lab.pages.iter().filter(|p| !p.notest) {
+        for page in lab.pages.iter().filter(|p| p.runs()) {
             let blocks: Vec<&Block> = page.runnable_blocks().collect();
             for v in &page.variables {
                 let in_block = blocks
@@ -361,6 +361,9 @@ impl<'a> Runner<'a> {
     /// Why a page does not run, before anything runs; `None` when it does.
     /// Also tells, for the `--from` page, the first block line to run.
     fn static_skip(&mut self, lab: &Lab, page: &Page) -> (Option<SkipReason>, Option<u32>) {
+        if page.orphan {
+            return (Some(SkipReason::Orphan), None);
+        }
         if page.notest {
             return (Some(SkipReason::Notest), None);
         }
@@ -399,7 +402,7 @@ impl<'a> Runner<'a> {
         let blocks = lab
             .pages
             .iter()
-            .filter(|p| !p.notest)
+            .filter(|p| p.runs())
             .map(|p| p.runnable_blocks().count())
             .sum();
         self.obs.lab_start(lab, blocks);
@@ -516,6 +519,7 @@ impl<'a> Runner<'a> {
             leaks: leaks
                 .as_ref()
                 .map(|l| serde_json::to_value(l).expect("a leak report serializes")),
+            preflight: None,
         };
         if let Some(l) = &leaks {
             self.obs.leaks(&l.table());

@@ -76,7 +76,7 @@ pub fn load_lab_hooks(
 /// The blocks a run would execute that have a declarative hook, in order.
 pub fn declarative_hooks<'a>(project: &Project, pages: &[&'a Page]) -> Vec<BlockHook<'a>> {
     let mut hooks = Vec::new();
-    for page in pages.iter().filter(|p| !p.notest) {
+    for page in pages.iter().filter(|p| p.runs()) {
         for block in page.runnable_blocks() {
             if let Some(name) = &block.annotations.hook
                 && let Some(file) = project.hook_files(page, name).expectations

@@ -175,7 +175,7 @@ fn detail(e: &KubeError) -> String {
 /// environment with scripts that do, or the project requires kubectl for
 /// `prepare-environment`.
 pub fn lab_needs_kubectl(project: &Project, lab: &Lab) -> bool {
-    let pages = lab.pages.iter().filter(|p| !p.notest);
+    let pages = lab.pages.iter().filter(|p| p.runs());
     for page in pages {
         for block in page.runnable_blocks() {
             if block.commands.iter().any(|c| mentions_kubectl(&c.text)) {
