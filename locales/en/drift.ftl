@@ -25,7 +25,15 @@ drift-row-total = total
 drift-header = Translation drift { $source } → { $locale }: { $pages ->
         [one] one source page
        *[other] { $pages } source pages
-    }, { $percent } translated and current
+    }, { $percent } translated and current{ $orphans ->
+        [0] {""}
+        [one] ; one orphaned translation
+       *[other] ; { $orphans } orphaned translations
+    }{ $diverged ->
+        [0] {""}
+        [one] ; one translation runs a different lab
+       *[other] ; { $diverged } translations run a different lab
+    }
 drift-all-current = { $count ->
         [0] Nothing to translate here.
         [one] The translation is current and runs the same lab.
@@ -81,6 +89,7 @@ drift-explain-git-missing = `git` is not installed or not on PATH; --explain rea
 drift-explain-not-a-repository = { $path } is not in a git repository, so its history cannot be searched
 drift-explain-git-failed = `{ $command }` failed: { $detail }
 drift-explain-orphan = { $translation } has no source page: { $source } does not exist
+drift-explain-orphan-suggest = { $translation } has no source page: { $source } does not exist; it was probably renamed to { $suggestion } (move the translation there)
 drift-explain-unstamped = { $file } records no source hash, so there is no version to compare with
 drift-explain-unverifiable = { $file } records `{ $field }`, whose algorithm is not public; it cannot be matched against history
 drift-explain-current = { $file } is current: it was translated from { $source } as it is now; nothing to carry over

@@ -22,7 +22,13 @@ drift-col-lab = ラボ
 drift-col-source = ページ数
 drift-col-translated = 翻訳率
 drift-row-total = 合計
-drift-header = 翻訳のずれ { $source } → { $locale }: 原文 { $pages } ページ、最新の翻訳は { $percent }
+drift-header = 翻訳のずれ { $source } → { $locale }: 原文 { $pages } ページ、最新の翻訳は { $percent }{ $orphans ->
+        [0] {""}
+       *[other] 、原文のない翻訳 { $orphans } 件
+    }{ $diverged ->
+        [0] {""}
+       *[other] 、原文と異なるラボを実行する翻訳 { $diverged } 件
+    }
 drift-all-current = { $count ->
         [0] 翻訳対象のページはありません。
        *[other] { $count } 件の翻訳はすべて最新で、原文と同じラボを実行します。
@@ -77,6 +83,7 @@ drift-explain-git-missing = `git` がインストールされていないか、P
 drift-explain-not-a-repository = { $path } は git リポジトリの中にないため、履歴を検索できません
 drift-explain-git-failed = `{ $command }` が失敗しました: { $detail }
 drift-explain-orphan = { $translation } の原文ページ { $source } が存在しません
+drift-explain-orphan-suggest = { $translation } の原文ページ { $source } が存在しません。{ $suggestion } に名前が変わった可能性があります（翻訳もそこへ移動してください）
 drift-explain-unstamped = { $file } には原文のハッシュが記録されていないため、比較する版がありません
 drift-explain-unverifiable = { $file } に記録されている `{ $field }` はアルゴリズムが非公開のため、履歴と照合できません
 drift-explain-current = { $file } は最新です。現在の { $source } から翻訳されているため、反映すべき変更はありません

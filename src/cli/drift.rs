@@ -464,7 +464,9 @@ impl Report<'_> {
                     source = self.source_locale,
                     locale = locale.as_str(),
                     pages = total.source_pages,
-                    percent = percent(total.translated_percent())
+                    percent = percent(total.translated_percent()),
+                    orphans = total.orphan,
+                    diverged = total.diverged
                 ),
             ));
             out.push('\n');
@@ -590,7 +592,9 @@ impl Report<'_> {
                 source = self.source_locale,
                 locale = l.as_str(),
                 pages = total.source_pages,
-                percent = percent(total.translated_percent())
+                percent = percent(total.translated_percent()),
+                orphans = total.orphan,
+                diverged = total.diverged
             ));
             out.push('\n');
         }
@@ -833,14 +837,25 @@ fn exec_explain(ctx: &Context, arg: &str, format: Format) -> Result<u8, Error> {
         )));
     }
     if !pair.source_file.is_file() {
-        eprintln!(
-            "{}",
-            t!(
+        let c = &ctx.project.config;
+        let source = ctx.project.load(&c.source_locale)?;
+        let target = ctx.project.load(&pair.locale)?;
+        let message = match drift::orphan_suggestion(&source, &target, &pair.rel) {
+            Some(s) => t!(
+                "drift-explain-orphan-suggest",
+                translation = tr_name.as_str(),
+                source = src_name.as_str(),
+                suggestion = ctx
+                    .project
+                    .display_path(&c.locale_root(&c.source_locale).join(s))
+            ),
+            None => t!(
                 "drift-explain-orphan",
                 translation = tr_name.as_str(),
                 source = src_name.as_str()
-            )
-        );
+            ),
+        };
+        eprintln!("{message}");
         return Ok(exit::FAILED);
     }
     let (_, page) = read_page(&pair.translation_file, &pair.rel, &pair.locale)?;

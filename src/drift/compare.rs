@@ -1,11 +1,20 @@
 //! Whether a translation still runs the same lab as its source page.
 //!
-//! Compared, in this order: the commands of every `bash` block (comments
-//! removed, since translators translate them; a `#` inside quotes is not a
-//! comment), fence languages and annotations (display-only keys such as
-//! `title=` may be translated and are ignored), directive names and
-//! attributes (container titles are prose and ignored), the number of
-//! `::yaml` callouts, and the ordering keys of the front matter.
+//! What runs is compared; prose and its containers may differ (a translator
+//! may fold an `:::info` box into the `:::tip` above it). Compared, in this
+//! order: the `bash` blocks, their commands (comments removed, since
+//! translators translate them; a `#` inside quotes is not a comment) and
+//! annotations (display-only keys such as `title=` may be translated and are
+//! ignored; `hook=` is not), leaf directives and their attributes
+//! (`::yaml{file paths}`: what the reader is shown of a manifest), the
+//! number of `::yaml` callouts, and the ordering keys of the front matter.
+//! Code blocks of other languages and container directives are not
+//! compared.
+//!
+//! Each difference names a line in both files: where an item is on one
+//! side only, the other side's line is where it would be, just after the
+//! nearest item before it that both sides have (blocks and directives
+//! together).
 //!
 //! Sequences are aligned with a diff over exact keys first; where the diff
 //! finds a changed region, items are paired by similarity so that one edited
@@ -291,15 +300,49 @@ fn body_line(page: &Page) -> u32 {
     page.front.span.map_or(1, |(_, end)| end + 1)
 }
 
+/// Lines of an item both sides have: (source line, translation line).
+type Anchor = (u32, u32);
+
 /// Compares a source page with its translation.
 pub fn compare(source: &Page, translation: &Page) -> Vec<Difference> {
     let mut diffs = Vec::new();
-    compare_blocks(source, translation, &mut diffs);
-    compare_directives(source, translation, &mut diffs);
+    let mut anchors = Vec::new();
+    compare_blocks(source, translation, &mut diffs, &mut anchors);
+    compare_directives(source, translation, &mut diffs, &mut anchors);
+    place_one_sided(&mut diffs, &anchors, source, translation);
     compare_ordering(source, translation, &mut diffs);
     // Top to bottom, as a translator reads the page.
     diffs.sort_by_key(|d| (d.source_line, d.translation_line));
     diffs
+}
+
+/// Gives an item that one side lacks its place on that side: just after
+/// the nearest item before it that both sides have.
+fn place_one_sided(
+    diffs: &mut [Difference],
+    anchors: &[Anchor],
+    source: &Page,
+    translation: &Page,
+) {
+    for d in diffs {
+        match d.kind {
+            DiffKind::BlockOnlyInSource | DiffKind::DirectiveOnlyInSource => {
+                d.translation_line = anchors
+                    .iter()
+                    .filter(|a| a.0 < d.source_line)
+                    .max_by_key(|a| a.0)
+                    .map_or_else(|| body_line(translation), |a| a.1);
+            }
+            DiffKind::BlockOnlyInTranslation | DiffKind::DirectiveOnlyInTranslation => {
+                d.source_line = anchors
+                    .iter()
+                    .filter(|a| a.1 < d.translation_line)
+                    .max_by_key(|a| a.1)
+                    .map_or_else(|| body_line(source), |a| a.0);
+            }
+            _ => {}
+        }
+    }
 }
 
 fn annotation_text(key: &str, value: &Option<String>) -> String {
@@ -319,7 +362,7 @@ fn block_label(view: &BlockView<'_>) -> String {
 
 /// The common case, checked without normalizing blocks that are identical
 /// as written: the same blocks in the same order.
-fn blocks_match(a: &[Block], b: &[Block]) -> bool {
+fn blocks_match(a: &[&Block], b: &[&Block]) -> bool {
     a.len() == b.len()
         && a.iter().zip(b).all(|(x, y)| {
             (x.lang == y.lang && x.info == y.info && x.code == y.code)
@@ -327,12 +370,24 @@ fn blocks_match(a: &[Block], b: &[Block]) -> bool {
         })
 }
 
-fn compare_blocks(source: &Page, translation: &Page, diffs: &mut Vec<Difference>) {
-    if blocks_match(&source.blocks, &translation.blocks) {
+fn compare_blocks(
+    source: &Page,
+    translation: &Page,
+    diffs: &mut Vec<Difference>,
+    anchors: &mut Vec<Anchor>,
+) {
+    // What runs: blocks of a runnable language (`test=false` ones too, as
+    // their annotations are part of the lab).
+    fn runnable(p: &Page) -> Vec<&Block> {
+        p.blocks.iter().filter(|b| b.is_runnable()).collect()
+    }
+    let (sa, sb) = (runnable(source), runnable(translation));
+    if blocks_match(&sa, &sb) {
+        anchors.extend(sa.iter().zip(&sb).map(|(x, y)| (x.end_line, y.end_line)));
         return;
     }
-    let a: Vec<BlockView> = source.blocks.iter().map(block_view).collect();
-    let b: Vec<BlockView> = translation.blocks.iter().map(block_view).collect();
+    let a: Vec<BlockView> = sa.into_iter().map(block_view).collect();
+    let b: Vec<BlockView> = sb.into_iter().map(block_view).collect();
     let ka: Vec<&BlockKey> = a.iter().map(|v| &v.key).collect();
     let kb: Vec<&BlockKey> = b.iter().map(|v| &v.key).collect();
     let sim = |i: usize, j: usize| {
@@ -343,24 +398,22 @@ fn compare_blocks(source: &Page, translation: &Page, diffs: &mut Vec<Difference>
         };
         lang + 0.75 * jaccard(a[i].tokens(), b[j].tokens())
     };
-    let (mut last_a, mut last_b) = (body_line(source), body_line(translation));
     for pair in align(&ka, &kb, sim) {
         match pair {
             Pair::Same(i, j) => {
-                last_a = a[i].block.end_line;
-                last_b = b[j].block.end_line;
+                anchors.push((a[i].block.end_line, b[j].block.end_line));
             }
             Pair::Changed(i, j) => {
                 compare_block(&a[i], &b[j], diffs);
-                last_a = a[i].block.end_line;
-                last_b = b[j].block.end_line;
+                anchors.push((a[i].block.end_line, b[j].block.end_line));
             }
             Pair::Left(i) => {
                 let first = a[i].key.commands.first().map(|c| first_line(c));
                 diffs.push(Difference {
                     kind: DiffKind::BlockOnlyInSource,
                     source_line: a[i].block.line,
-                    translation_line: last_b,
+                    // Placed by `place_one_sided`.
+                    translation_line: 0,
                     message: match first {
                         Some(c) => msg!(
                             "drift-block-only-source",
@@ -370,13 +423,12 @@ fn compare_blocks(source: &Page, translation: &Page, diffs: &mut Vec<Difference>
                         None => msg!("drift-block-only-source-plain", block = block_label(&a[i])),
                     },
                 });
-                last_a = a[i].block.end_line;
             }
             Pair::Right(j) => {
                 let first = b[j].key.commands.first().map(|c| first_line(c));
                 diffs.push(Difference {
                     kind: DiffKind::BlockOnlyInTranslation,
-                    source_line: last_a,
+                    source_line: 0,
                     translation_line: b[j].block.line,
                     message: match first {
                         Some(c) => msg!(
@@ -390,7 +442,6 @@ fn compare_blocks(source: &Page, translation: &Page, diffs: &mut Vec<Difference>
                         ),
                     },
                 });
-                last_b = b[j].block.end_line;
             }
         }
     }
@@ -537,8 +588,20 @@ fn directive_label(d: &Directive) -> String {
     }
 }
 
-fn compare_directives(source: &Page, translation: &Page, diffs: &mut Vec<Difference>) {
-    let (a, b) = (&source.directives, &translation.directives);
+fn compare_directives(
+    source: &Page,
+    translation: &Page,
+    diffs: &mut Vec<Difference>,
+    anchors: &mut Vec<Anchor>,
+) {
+    // Containers hold prose: a translation may fold, split or drop them.
+    fn leaves(p: &Page) -> Vec<&Directive> {
+        p.directives
+            .iter()
+            .filter(|d| d.kind == DirectiveKind::Leaf)
+            .collect()
+    }
+    let (a, b) = (leaves(source), leaves(translation));
     fn key(d: &Directive) -> DirectiveKey<'_> {
         DirectiveKey {
             leaf: d.kind == DirectiveKind::Leaf,
@@ -546,8 +609,8 @@ fn compare_directives(source: &Page, translation: &Page, diffs: &mut Vec<Differe
             attrs: d.attrs.as_slice(),
         }
     }
-    let ka: Vec<DirectiveKey> = a.iter().map(key).collect();
-    let kb: Vec<DirectiveKey> = b.iter().map(key).collect();
+    let ka: Vec<DirectiveKey> = a.iter().map(|d| key(d)).collect();
+    let kb: Vec<DirectiveKey> = b.iter().map(|d| key(d)).collect();
     fn attr_set(d: &Directive) -> HashSet<(&str, &str)> {
         d.attrs
             .iter()
@@ -558,13 +621,12 @@ fn compare_directives(source: &Page, translation: &Page, diffs: &mut Vec<Differe
         if a[i].name != b[j].name || a[i].kind != b[j].kind {
             return 0.0;
         }
-        0.5 + 0.5 * jaccard(&attr_set(&a[i]), &attr_set(&b[j]))
+        0.5 + 0.5 * jaccard(&attr_set(a[i]), &attr_set(b[j]))
     };
-    let (mut last_a, mut last_b) = (body_line(source), body_line(translation));
     for pair in align(&ka, &kb, sim) {
         match pair {
             Pair::Same(i, j) | Pair::Changed(i, j) => {
-                let (da, db) = (&a[i], &b[j]);
+                let (da, db) = (a[i], b[j]);
                 if matches!(pair, Pair::Changed(..)) {
                     compare_attrs(da, db, diffs);
                 }
@@ -580,32 +642,29 @@ fn compare_directives(source: &Page, translation: &Page, diffs: &mut Vec<Differe
                         ),
                     });
                 }
-                last_a = da.pos.line;
-                last_b = db.pos.line;
+                anchors.push((da.pos.line, db.pos.line));
             }
             Pair::Left(i) => {
                 diffs.push(Difference {
                     kind: DiffKind::DirectiveOnlyInSource,
                     source_line: a[i].pos.line,
-                    translation_line: last_b,
+                    translation_line: 0,
                     message: msg!(
                         "drift-directive-only-source",
-                        directive = directive_label(&a[i])
+                        directive = directive_label(a[i])
                     ),
                 });
-                last_a = a[i].pos.line;
             }
             Pair::Right(j) => {
                 diffs.push(Difference {
                     kind: DiffKind::DirectiveOnlyInTranslation,
-                    source_line: last_a,
+                    source_line: 0,
                     translation_line: b[j].pos.line,
                     message: msg!(
                         "drift-directive-only-translation",
-                        directive = directive_label(&b[j])
+                        directive = directive_label(b[j])
                     ),
                 });
-                last_b = b[j].pos.line;
             }
         }
     }
@@ -768,6 +827,34 @@ mod tests {
         );
         let gone = SRC.replace("::yaml{file=\"m.yaml\" paths=\"a,b\"}\n", "");
         assert_eq!(kinds(SRC, &gone)[0].0, DiffKind::DirectiveOnlyInSource);
+    }
+
+    #[test]
+    fn containers_may_be_folded_and_only_what_runs_is_compared() {
+        let en = "# T\n\n:::tip Before you start\nPrepare:\n\n```bash wait=30\n$ prepare-environment x\n```\n\n:::\n\n:::info Note\nMore.\n:::\n\n```bash\n$ kubectl get pods\n```\n\n```yaml\nk: v\n```\n";
+        // The info box folded into the tip; the yaml sample dropped.
+        let ja = "# T\n\n:::tip 始める前に\n準備：\n\n```bash wait=30\n$ prepare-environment x\n```\n\n補足。\n:::\n\n```bash\n$ kubectl get pods\n```\n";
+        assert_eq!(kinds(en, ja), []);
+        // A hook is part of what runs.
+        let hooked = ja.replace("```bash\n$ kubectl", "```bash hook=pods\n$ kubectl");
+        assert_eq!(kinds(en, &hooked), [(DiffKind::AnnotationChanged, 16, 13)]);
+    }
+
+    #[test]
+    fn a_one_sided_item_is_placed_after_the_last_item_both_have() {
+        let en = "# T\n\n```bash\n$ echo a\n```\n\n::yaml{file=\"m.yaml\"}\n\nText.\n\n```bash\n$ echo b\n```\n\n```bash\n$ echo c\n```\n";
+        // The translation lost the manifest and the last block, and has a
+        // box of its own before the second block.
+        let ja = "# T\n\n```bash\n$ echo a\n```\n\n:::note\n訳注。\n:::\n\n文。\n\n```bash\n$ echo b\n```\n";
+        assert_eq!(
+            kinds(en, ja),
+            [
+                // After `echo a` (ends at line 5 in both).
+                (DiffKind::DirectiveOnlyInSource, 7, 5),
+                // After `echo b` (ends at 13 in en, 15 in ja).
+                (DiffKind::BlockOnlyInSource, 15, 15),
+            ]
+        );
     }
 
     #[test]

@@ -281,12 +281,23 @@ pub fn drift(source: &Tree, target: &Tree, scope: &Scope) -> Result<Vec<PageDrif
         })
         .collect::<Result<_, Error>>()?;
 
+    let orphans: Vec<&Page> = target
+        .pages
+        .iter()
+        .filter(|p| scope.contains(&p.rel) && !source_rels.contains(p.rel.as_str()))
+        .collect();
     // Fingerprinted once, and only when there is an orphan to place.
-    let mut untranslated: Option<Vec<Candidate>> = None;
-    for t in target.pages.iter().filter(|p| scope.contains(&p.rel)) {
-        if source_rels.contains(t.rel.as_str()) {
-            continue;
-        }
+    let suggestions = if orphans.is_empty() {
+        Vec::new()
+    } else {
+        let candidates: Vec<Candidate> = sources
+            .iter()
+            .filter(|p| !translations.contains_key(p.rel.as_str()))
+            .map(|p| Candidate::new(p))
+            .collect();
+        suggest_sources(&orphans, &candidates)
+    };
+    for (t, suggestion) in orphans.into_iter().zip(suggestions) {
         out.push(PageDrift {
             rel: t.rel.clone(),
             locale: target.locale.clone(),
@@ -297,16 +308,7 @@ pub fn drift(source: &Tree, target: &Tree, scope: &Scope) -> Result<Vec<PageDrif
             source_hash: None,
             recorded: t.front.source_hash.clone(),
             differences: Vec::new(),
-            suggestion: {
-                let candidates = untranslated.get_or_insert_with(|| {
-                    sources
-                        .iter()
-                        .filter(|p| !translations.contains_key(p.rel.as_str()))
-                        .map(|p| Candidate::new(p))
-                        .collect()
-                });
-                suggest_source(t, candidates).map(|p| p.rel.clone())
-            },
+            suggestion: suggestion.map(|p| p.rel.clone()),
         });
     }
     Ok(out)
@@ -337,6 +339,7 @@ fn stem(rel: &str) -> &str {
 }
 
 /// A source page an orphan may have become, with its fingerprint.
+#[derive(Clone)]
 pub struct Candidate<'a> {
     pub page: &'a Page,
     fingerprint: HashSet<String>,
@@ -379,6 +382,99 @@ pub fn suggest_source<'a>(orphan: &Page, candidates: &[Candidate<'a>]) -> Option
         }
     }
     best.map(|(_, p)| p)
+}
+
+/// The source page each orphan most likely became. First each on its own
+/// ([`suggest_source`]); then folders that moved, as the orphans placed so
+/// far show them (`old-cli/index.md` → `new-cli/index.md`), place the
+/// others: a page of the old folder becomes the page of the new folder with
+/// the folder's name changed in its file name too
+/// (`old-cli/old-cli-setup.md` → `new-cli/new-cli-setup.md`).
+pub fn suggest_sources<'a>(
+    orphans: &[&Page],
+    candidates: &[Candidate<'a>],
+) -> Vec<Option<&'a Page>> {
+    let mut out: Vec<Option<&'a Page>> = orphans
+        .iter()
+        .map(|o| suggest_source(o, candidates))
+        .collect();
+    // Folder moves, by vote of the orphans placed in another folder.
+    let mut votes: HashMap<(&str, &str), usize> = HashMap::new();
+    for (o, s) in orphans.iter().zip(&out) {
+        if let Some(s) = s
+            && o.dir() != s.dir()
+        {
+            *votes.entry((o.dir(), s.dir())).or_default() += 1;
+        }
+    }
+    let mut moves: HashMap<&str, (&str, usize)> = HashMap::new();
+    for ((from, to), n) in votes {
+        let best = moves.entry(from).or_insert((to, 0));
+        if n > best.1 || (n == best.1 && to < best.0) {
+            *best = (to, n);
+        }
+    }
+    if moves.is_empty() {
+        return out;
+    }
+    let by_rel: HashMap<&str, &'a Page> = candidates
+        .iter()
+        .map(|c| (c.page.rel.as_str(), c.page))
+        .collect();
+    for (o, s) in orphans.iter().zip(out.iter_mut()) {
+        let Some((to, _)) = moves.get(o.dir()) else {
+            continue;
+        };
+        if s.is_some_and(|s| s.dir() == *to) {
+            continue;
+        }
+        let old_name = o.dir().rsplit('/').next().unwrap_or("");
+        let new_name = to.rsplit('/').next().unwrap_or("");
+        let file = o.rel.rsplit('/').next().unwrap_or(&o.rel);
+        let renamed = if old_name.is_empty() {
+            file.to_owned()
+        } else {
+            file.replace(old_name, new_name)
+        };
+        let moved = if to.is_empty() {
+            renamed
+        } else {
+            format!("{to}/{renamed}")
+        };
+        if let Some(p) = by_rel.get(moved.as_str()) {
+            *s = Some(p);
+        } else if s.is_none() {
+            // The folder moved, the file name did not follow: the most
+            // similar page of the new folder, by content.
+            let in_new: Vec<Candidate<'a>> = candidates
+                .iter()
+                .filter(|c| c.page.dir() == *to)
+                .cloned()
+                .collect();
+            *s = suggest_source(o, &in_new);
+        }
+    }
+    out
+}
+
+/// The source page an orphan of `target` (by path) most likely became,
+/// judged among all of the locale's orphans as `labrun drift` does.
+pub fn orphan_suggestion(source: &Tree, target: &Tree, rel: &str) -> Option<String> {
+    let source_rels: HashSet<&str> = source.pages.iter().map(|p| p.rel.as_str()).collect();
+    let target_rels: HashSet<&str> = target.pages.iter().map(|p| p.rel.as_str()).collect();
+    let orphans: Vec<&Page> = target
+        .pages
+        .iter()
+        .filter(|p| !source_rels.contains(p.rel.as_str()))
+        .collect();
+    let at = orphans.iter().position(|p| p.rel == rel)?;
+    let candidates: Vec<Candidate> = source
+        .pages
+        .iter()
+        .filter(|p| !target_rels.contains(p.rel.as_str()))
+        .map(Candidate::new)
+        .collect();
+    suggest_sources(&orphans, &candidates)[at].map(|p| p.rel.clone())
 }
 
 /// Per-lab counts, labs in order of first appearance, for one locale's pages.
@@ -507,7 +603,60 @@ mod tests {
         );
         let s = summaries(&pages);
         assert_eq!(s.len(), 1);
+        assert_eq!(s[0].counts.orphan, 1);
         assert_eq!((s[0].counts.source_pages, s[0].counts.current), (3, 1));
         assert_eq!(s[0].translated_percent, 33.3);
+    }
+
+    #[test]
+    fn a_folder_move_places_pages_whose_names_moved_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = |rel: &str, text: &str| {
+            let p = dir.path().join(rel);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, text).unwrap();
+        };
+        let index = "---\ntitle: CLI\n---\n\n```bash\n$ aws --version\n```\n";
+        w("en/tools/new-cli/index.md", index);
+        w(
+            "en/tools/new-cli/new-cli-setup.md",
+            "# Setup\n\nInstall it.\n",
+        );
+        w("en/tools/new-cli/new-cli-usage.md", "# Usage\n\nUse it.\n");
+        w("en/tools/other/index.md", "# Other\n");
+        w("ja/tools/old-cli/index.md", index);
+        w(
+            "ja/tools/old-cli/old-cli-setup.md",
+            "# セットアップ\n\nインストールします。\n",
+        );
+        let src = load_tree("en", &dir.path().join("en")).unwrap();
+        let tgt = load_tree("ja", &dir.path().join("ja")).unwrap();
+        let pages = drift(&src, &tgt, &Scope::All).unwrap();
+        let by: HashMap<&str, &PageDrift> = pages.iter().map(|p| (p.rel.as_str(), p)).collect();
+        assert_eq!(
+            by["tools/old-cli/index.md"].suggestion.as_deref(),
+            Some("tools/new-cli/index.md")
+        );
+        // Neither name nor content says so on its own…
+        let untranslated: Vec<Candidate> = src
+            .pages
+            .iter()
+            .filter(|p| p.rel != "tools/new-cli/index.md")
+            .map(Candidate::new)
+            .collect();
+        let setup = &tgt
+            .pages
+            .iter()
+            .find(|p| p.rel.ends_with("setup.md"))
+            .unwrap();
+        assert_ne!(
+            suggest_source(setup, &untranslated).map(|p| p.rel.as_str()),
+            Some("tools/new-cli/new-cli-setup.md")
+        );
+        // …the folder's move does.
+        assert_eq!(
+            by["tools/old-cli/old-cli-setup.md"].suggestion.as_deref(),
+            Some("tools/new-cli/new-cli-setup.md")
+        );
     }
 }

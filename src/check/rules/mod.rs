@@ -26,7 +26,6 @@ pub fn page(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {
     yaml::check(ctx, page, out);
     required_time::check(ctx, page, out);
     hooks::check(ctx, page, out);
-    translation::check(ctx, page, out);
     front_matter::check(page, out);
     variables::check(ctx, page, out);
     links::check(ctx, page, out);
@@ -38,6 +37,7 @@ pub fn project(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         front_matter::duplicate_positions(tree, out);
     }
     hooks::unused(ctx, out);
+    translation::orphans(ctx, out);
     out.extend(super::durations_diagnostic(ctx));
 }
 

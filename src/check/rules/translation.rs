@@ -1,23 +1,65 @@
 //! Translations: a translated page whose source page no longer exists is
-//! reported once. What follows only from that is folded into the one
-//! finding instead of being reported again: its `hook=` names, whose files
-//! lived beside the vanished source (the hooks rule skips orphans).
+//! reported once, with the source page it most likely became (the same
+//! guess as `labrun drift`, folder moves included). What follows only from
+//! it is folded into the one finding instead of being reported again: its
+//! `hook=` names, whose files lived beside the vanished source (the hooks
+//! rule skips orphans).
 
 use crate::diag::Diagnostic;
-use crate::drift::{Candidate, suggest_source};
+use crate::drift::{Candidate, suggest_sources};
 use crate::model::Page;
 use crate::msg;
 
 use super::super::Ctx;
 use super::finding;
 
-pub fn check(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {
-    if !page.orphan {
-        return;
-    }
+pub fn orphans(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let config = ctx.config;
+    let Some(source) = ctx.trees.iter().find(|t| t.locale == config.source_locale) else {
+        return;
+    };
     let source_root = config.locale_root(&config.source_locale);
-    let source = ctx.project.display_path(&source_root.join(&page.rel));
+    for tree in ctx
+        .trees
+        .iter()
+        .filter(|t| t.locale != config.source_locale)
+    {
+        let orphans: Vec<&Page> = tree.pages.iter().filter(|p| p.orphan).collect();
+        if orphans.is_empty() {
+            continue;
+        }
+        let candidates: Vec<Candidate> = source
+            .pages
+            .iter()
+            .filter(|p| !tree.pages.iter().any(|t| t.rel == p.rel))
+            .map(Candidate::new)
+            .collect();
+        let suggestions = suggest_sources(&orphans, &candidates);
+        for (page, suggestion) in orphans.into_iter().zip(suggestions) {
+            let source = ctx.project.display_path(&source_root.join(&page.rel));
+            let hooks = folded_hooks(ctx, page);
+            let message = match suggestion {
+                Some(s) => msg!(
+                    "check-translation-orphan-suggest",
+                    source = source.as_str(),
+                    suggestion = ctx.project.display_path(&source_root.join(&s.rel)),
+                    hooks = hooks.as_str()
+                ),
+                None => msg!(
+                    "check-translation-orphan",
+                    source = source.as_str(),
+                    hooks = hooks.as_str()
+                ),
+            };
+            let line = page.front.source_hash.as_ref().map_or(1, |h| h.line);
+            out.push(finding("translation/orphan", &page.file, line, 1, message));
+        }
+    }
+}
+
+/// The `hook=` names of an orphan that resolve nowhere, for its message
+/// (`none` when every hook it names is there).
+fn folded_hooks(ctx: &Ctx<'_>, page: &Page) -> String {
     let mut hooks: Vec<&str> = page
         .blocks
         .iter()
@@ -25,7 +67,7 @@ pub fn check(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {
         .filter(|name| super::hooks::hook_file(ctx, page, name).is_none())
         .collect();
     hooks.dedup();
-    let hooks = if hooks.is_empty() {
+    if hooks.is_empty() {
         "none".to_owned()
     } else {
         hooks
@@ -33,37 +75,5 @@ pub fn check(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {
             .map(|h| format!("`{h}`"))
             .collect::<Vec<_>>()
             .join(", ")
-    };
-    let message = match suggestion(ctx, page) {
-        Some(s) => msg!(
-            "check-translation-orphan-suggest",
-            source = source.as_str(),
-            suggestion = ctx.project.display_path(&source_root.join(s)),
-            hooks = hooks.as_str()
-        ),
-        None => msg!(
-            "check-translation-orphan",
-            source = source.as_str(),
-            hooks = hooks.as_str()
-        ),
-    };
-    let line = page.front.source_hash.as_ref().map_or(1, |h| h.line);
-    out.push(finding("translation/orphan", &page.file, line, 1, message));
-}
-
-/// The source page the orphan most likely became: one of the source pages
-/// its locale has no translation of (the same guess as `labrun drift`).
-fn suggestion<'a>(ctx: &Ctx<'a>, orphan: &Page) -> Option<&'a str> {
-    let source = ctx
-        .trees
-        .iter()
-        .find(|t| t.locale == ctx.config.source_locale)?;
-    let translated = ctx.trees.iter().find(|t| t.locale == orphan.locale)?;
-    let candidates: Vec<Candidate<'a>> = source
-        .pages
-        .iter()
-        .filter(|p| !translated.pages.iter().any(|t| t.rel == p.rel))
-        .map(Candidate::new)
-        .collect();
-    suggest_source(orphan, &candidates).map(|p| p.rel.as_str())
+    }
 }
