@@ -12,8 +12,8 @@ diag-front-matter-not-a-mapping = front matter must be a YAML mapping of `key: v
 diag-front-matter-position-not-a-number = `{ $key }` must be a number (such as `3` or `2.5`), not `{ $value }`
 diag-fence-duplicate-annotation = annotation `{ $key }` is given twice; keep one
 diag-fence-bad-annotation-value = `{ $key }={ $value }` is not valid: expected { $expected }
-diag-fence-unknown-annotation = unknown annotation `{ $key }`; known annotations: { $known }
-diag-fence-unknown-annotation-suggest = unknown annotation `{ $key }`; did you mean `{ $suggestion }`?
+diag-fence-unknown-annotation = unknown annotation `{ $key }`, ignored; known annotations: { $known }
+diag-fence-unknown-annotation-suggest = unknown annotation `{ $key }`, ignored; did you mean `{ $suggestion }`?
 diag-fence-unterminated = code block is never closed; add a closing fence
 diag-fence-unterminated-heredoc = heredoc is never ended: no `{ $delimiter }` line before the end of the block
 diag-fence-unterminated-quote = a quote opened in this command is never closed before the end of the block

@@ -12,8 +12,8 @@ diag-front-matter-not-a-mapping = フロントマターは `key: value` 形式�
 diag-front-matter-position-not-a-number = `{ $key }` には数値（`3` や `2.5` など）を指定してください（`{ $value }` は使えません）
 diag-fence-duplicate-annotation = アノテーション `{ $key }` が 2 回指定されています。1 つにしてください
 diag-fence-bad-annotation-value = `{ $key }={ $value }` は無効です: { $expected } を指定してください
-diag-fence-unknown-annotation = 不明なアノテーション `{ $key }` です。使えるアノテーション: { $known }
-diag-fence-unknown-annotation-suggest = 不明なアノテーション `{ $key }` です。`{ $suggestion }` の誤りではありませんか？
+diag-fence-unknown-annotation = 不明なアノテーション `{ $key }` は無視します。使えるアノテーション: { $known }
+diag-fence-unknown-annotation-suggest = 不明なアノテーション `{ $key }` は無視します。`{ $suggestion }` の誤りではありませんか？
 diag-fence-unterminated = コードブロックが閉じられていません。閉じるフェンスを追加してください
 diag-fence-unterminated-heredoc = ヒアドキュメントが終わっていません: ブロックの終わりまでに `{ $delimiter }` の行がありません
 diag-fence-unterminated-quote = このコマンドで開いた引用符がブロックの終わりまでに閉じられていません
