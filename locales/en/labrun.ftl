@@ -44,6 +44,8 @@ config-no-locales = `locales` must name at least one locale
 config-source-locale-unknown = source locale `{ $locale }` is not one of the locales ({ $locales })
 config-bad-variable = variable name `{ $name }` may only use letters, digits and `_`
 config-path-escapes = `{ $key }: { $path }` must be a path inside the project
+config-bad-environment-pattern = environment pattern `{ $pattern }` may only use letters, digits, `/`, `_`, `.`, `-` and the wildcards `*` and `?`
+config-bad-tool = `{ $tool }` is not a command name: write one word, such as `az` or `kubectl`
 
 ## Command line
 

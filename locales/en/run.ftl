@@ -136,6 +136,9 @@ run-prepare-cleaning = prepare-environment: cleaning up { $id } ({ $file })
 run-prepare-setting-up = prepare-environment: setting up { $id } ({ $file })
 run-prepare-no-setup = prepare-environment: { $id } needs no setup
 run-prepare-failed = prepare-environment: { $file } failed with exit code { $code }
+run-requires-missing = lab { $lab } ({ $locale }) needs `{ $tool }` for prepare-environment { $environment }, and it is not on PATH
+run-requires-refused = { $problems }
+  nothing was run: install what is missing (required under prepare-environment in { $file }), or look at the lab with --dry-run
 
 ## labrun report merge
 

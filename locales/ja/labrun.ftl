@@ -41,6 +41,8 @@ config-no-locales = `locales` には少なくとも 1 つのロケールを指�
 config-source-locale-unknown = ソースロケール `{ $locale }` がロケール一覧（{ $locales }）にありません
 config-bad-variable = 変数名 `{ $name }` には英数字と `_` だけが使えます
 config-path-escapes = `{ $key }: { $path }` にはプロジェクト内のパスを指定してください
+config-bad-environment-pattern = 環境のパターン `{ $pattern }` に使えるのは英数字、`/`、`_`、`.`、`-` とワイルドカード `*`、`?` だけです
+config-bad-tool = `{ $tool }` はコマンド名ではありません。`az` や `kubectl` のように 1 語で書いてください
 
 ## コマンドライン
 

@@ -118,6 +118,9 @@ run-prepare-cleaning = prepare-environment: { $id } を片付けています（{
 run-prepare-setting-up = prepare-environment: { $id } を準備しています（{ $file }）
 run-prepare-no-setup = prepare-environment: { $id } に準備は必要ありません
 run-prepare-failed = prepare-environment: { $file } が終了コード { $code } で失敗しました
+run-requires-missing = ラボ { $lab }（{ $locale }）の prepare-environment { $environment } には `{ $tool }` が必要ですが、PATH にありません
+run-requires-refused = { $problems }
+  何も実行していません。足りないものをインストールするか（{ $file } の prepare-environment で必須と指定されています）、--dry-run でラボの内容を確認してください
 
 ## labrun report merge
 

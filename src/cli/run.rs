@@ -97,13 +97,7 @@ fn expected_ms(page: &Page, recorded: &Durations) -> u64 {
 }
 
 fn find_bash() -> Option<PathBuf> {
-    use std::os::unix::fs::PermissionsExt;
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join("bash"))
-        .find(|p| {
-            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        })
+    crate::run::requires::find_program("bash")
 }
 
 /// `PAGE[:LINE]` against the labs to run: the page by path within its
@@ -314,6 +308,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         check_leaks: args.check_leaks,
     };
     // Everything that can refuse the run comes before anything is created.
+    crate::run::requires::check(&ctx.project, &lab_list)?;
     runner::preflight(&ctx.project, &lab_list, &settings)?;
     let mut specs = std::collections::BTreeMap::new();
     for lab in &lab_list {
