@@ -182,6 +182,18 @@ pub fn prepare(page: &Page, text: &str, vars: &Vars) -> Doc {
                     }),
                 );
             }
+            // `:::image …:::` opens and closes on one line: one piece.
+            DirectiveKind::Container if d.docs_extension && d.end_line == Some(d.pos.line) => {
+                set(
+                    &mut slots,
+                    d.pos.line,
+                    d.pos.line,
+                    Some(Piece::Leaf {
+                        directive: d.clone(),
+                        callouts: Vec::new(),
+                    }),
+                );
+            }
             DirectiveKind::Container => {
                 set(
                     &mut slots,

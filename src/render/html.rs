@@ -25,7 +25,8 @@ use crate::msg;
 use super::terminal::markdown_options;
 use super::{CodeLine, Prepared, Renderer, View, YamlView, html_path, relative_url};
 
-const TEMPLATES: [(&str, &str); 8] = [
+const TEMPLATES: [(&str, &str); 9] = [
+    ("image.html", include_str!("templates/image.html.tera")),
     ("page.html", include_str!("templates/page.html.tera")),
     ("index.html", include_str!("templates/index.html.tera")),
     ("code.html", include_str!("templates/code.html.tera")),
@@ -400,6 +401,11 @@ fn views_html(t: &Templates, p: &Prepared<'_>, links: &Links<'_>) -> Vec<String>
                     ctx.insert("kind", kind);
                     t.render("close.html", &ctx)
                 }
+                View::Image { source, alt } => {
+                    ctx.insert("src", &links.rewrite(source));
+                    ctx.insert("alt", alt);
+                    t.render("image.html", &ctx)
+                }
                 View::Other { name } => {
                     ctx.insert("name", name);
                     ctx.insert("message", &Option::<String>::None);
@@ -450,27 +456,46 @@ pub fn language_name(locale: &str) -> String {
     }
 }
 
-/// Images a page shows from its own locale's directory: (path within the
-/// locale, file on disk). Links that leave the locale root are not copied.
+/// Images a page shows (Markdown images and Microsoft Docs `:::image`):
+/// (path within the locale, file on disk), from the page's locale or, for a
+/// translation that shares its source's media, the source locale. Links
+/// that leave the locale root are not copied.
 fn page_images(r: &Renderer<'_>, page: &Page) -> Vec<(PathBuf, PathBuf)> {
-    let root = r.project.config.locale_root(&page.locale);
-    let Ok(canonical_root) = root.canonicalize() else {
-        return Vec::new();
-    };
-    page.links
+    let config = &r.project.config;
+    let roots: Vec<(PathBuf, PathBuf)> = [&page.locale, &config.source_locale]
+        .into_iter()
+        .filter_map(|l| {
+            let root = config.locale_root(l);
+            let canonical = root.canonicalize().ok()?;
+            Some((root, canonical))
+        })
+        .collect();
+    let markdown = page
+        .links
         .iter()
         .filter(|l| l.kind == crate::model::LinkKind::Image && l.is_relative())
-        .filter_map(|l| {
-            let path = l.dest.split(['?', '#']).next().unwrap_or("");
+        .map(|l| l.dest.as_str());
+    let docs = page
+        .directives
+        .iter()
+        .filter(|d| d.name == "image" && d.docs_extension)
+        .filter_map(|d| d.attr("source"));
+    markdown
+        .chain(docs)
+        .filter(|dest| !dest.contains("://") && !dest.starts_with('/'))
+        .filter_map(|dest| {
+            let path = dest.split(['?', '#']).next().unwrap_or("");
             let joined = if page.dir().is_empty() {
                 path.to_owned()
             } else {
                 format!("{}/{path}", page.dir())
             };
             let rel = crate::manifest::normalize_relative(&joined).ok()?;
-            let file = root.join(&rel);
-            let real = file.canonicalize().ok()?;
-            (real.is_file() && real.starts_with(&canonical_root)).then_some((rel, file))
+            roots.iter().find_map(|(root, canonical)| {
+                let file = root.join(&rel);
+                let real = file.canonicalize().ok()?;
+                (real.is_file() && real.starts_with(canonical)).then_some((rel.clone(), file))
+            })
         })
         .collect()
 }
