@@ -162,6 +162,27 @@ impl Default for CheckConfig {
     }
 }
 
+/// Where `labrun drift` takes the source version a translation was made from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DriftSource {
+    /// The source hash recorded in the translation's front matter.
+    #[default]
+    Hash,
+    /// Git history: the source as of the translation's last commit.
+    Git,
+    /// The recorded hash when it can be checked; git history for pages
+    /// without one (or with Microsoft's `ms.openlocfilehash`).
+    HashThenGit,
+}
+
+/// Settings of `labrun drift`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct DriftConfig {
+    pub source: DriftSource,
+}
+
 /// Settings of `labrun render` and `labrun time`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -203,6 +224,8 @@ struct RawConfig {
     check: CheckConfig,
     #[serde(default)]
     render: RenderConfig,
+    #[serde(default)]
+    drift: DriftConfig,
 }
 
 /// A project's configuration with every default applied. Paths are relative
@@ -228,6 +251,7 @@ pub struct Config {
     pub prepare_environment: PrepareEnvironment,
     pub check: CheckConfig,
     pub render: RenderConfig,
+    pub drift: DriftConfig,
 }
 
 impl Config {
@@ -263,6 +287,7 @@ impl Config {
             prepare_environment: raw.prepare_environment,
             check: raw.check,
             render: raw.render,
+            drift: raw.drift,
         }
     }
 
@@ -517,6 +542,16 @@ mod tests {
         assert_eq!(c.render.title_prefix["manifests/"], "~/environment/");
         assert_eq!(c.render.time_factor, 1.5);
         assert_eq!(parse("").unwrap().render.time_factor, 1.0);
+        assert_eq!(parse("").unwrap().drift.source, DriftSource::Hash);
+        for (text, source) in [
+            ("hash", DriftSource::Hash),
+            ("git", DriftSource::Git),
+            ("hash-then-git", DriftSource::HashThenGit),
+        ] {
+            let c = parse(&format!("drift:\n  source: {text}\n")).unwrap();
+            assert_eq!(c.drift.source, source);
+        }
+        assert_eq!(config_error("drift:\n  source: svn\n").0, 2);
     }
 
     #[test]

@@ -274,6 +274,7 @@ fn exec_report(ctx: &Context, args: &Args) -> Result<u8, Error> {
     for t in &targets {
         pages.extend(drift::drift(&source, t, &scope)?);
     }
+    drift::git::apply(c, &mut pages)?;
     let failed = pages.iter().any(|p| fails(p, &args.fail_on));
     let report = Report {
         ctx,
@@ -386,12 +387,15 @@ impl Report<'_> {
         let hash_line = p.recorded.as_ref().map(|h| h.line);
         let explain_cmd = format!("labrun drift --explain {tr}");
         let stamp_cmd = format!("labrun drift stamp {tr}");
+        let git_message = drift::git::finding(p, &explain_cmd);
         let status = match p.status {
             Status::Current => None,
             Status::Stale => {
                 let recorded = p.recorded.as_ref().map_or("", |h| h.value.as_str());
                 let actual = p.source_hash.as_deref().unwrap_or("");
-                let message = if drift::is_md5(recorded) {
+                let message = if let Some(m) = git_message {
+                    m
+                } else if drift::is_md5(recorded) {
                     msg!(
                         "drift-finding-stale",
                         recorded = short_hash(recorded),
@@ -418,7 +422,9 @@ impl Report<'_> {
                 false,
                 Some((src.clone(), Some(1))),
                 Some((tr.clone(), Some(1))),
-                msg!("drift-finding-unstamped", command = stamp_cmd.as_str()),
+                git_message.unwrap_or_else(|| {
+                    msg!("drift-finding-unstamped", command = stamp_cmd.as_str())
+                }),
             )),
             Status::Unverifiable => Some((
                 on(FailOn::Unverifiable),
@@ -702,6 +708,7 @@ impl Report<'_> {
                             message: d.message.text(),
                         })
                         .collect(),
+                    git: p.git.as_ref(),
                 }
             })
             .collect();
@@ -765,6 +772,8 @@ struct JsonPage<'a> {
     recorded: Option<JsonHash<'a>>,
     suggestion: Option<String>,
     differences: Vec<JsonDifference<'a>>,
+    /// What git history says, when it decided the status.
+    git: Option<&'a drift::git::GitBasis>,
 }
 
 #[derive(Serialize)]
@@ -886,6 +895,25 @@ fn exec_explain(ctx: &Context, arg: &str, format: Format) -> Result<u8, Error> {
     }
     let (_, page) = read_page(&pair.translation_file, &pair.rel, &pair.locale)?;
     refuse_on_unreadable([&page])?;
+    let config = &ctx.project.config;
+    if drift::git::applies(config.drift.source, page.front.source_hash.as_ref()) {
+        let shown = (src_name.as_str(), tr_name.as_str());
+        let json = format == Format::Json;
+        let color = ui::color_enabled(false);
+        return Ok(
+            match drift::git::explain(
+                config,
+                &pair.source_file,
+                &pair.translation_file,
+                shown,
+                json,
+                color,
+            )? {
+                true => exit::OK,
+                false => exit::FAILED,
+            },
+        );
+    }
     let Some(recorded) = page.front.source_hash.clone() else {
         eprintln!("{}", t!("drift-explain-unstamped", file = tr_name.as_str()));
         return Ok(exit::FAILED);

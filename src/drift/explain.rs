@@ -65,7 +65,8 @@ pub struct HistoryMatch {
     pub content: Vec<u8>,
 }
 
-fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
+/// Runs `git -C dir args…` and returns its standard output.
+pub fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -203,7 +204,7 @@ pub fn find_version(file: &Path, recorded: &str) -> Result<HistoryMatch, GitErro
 }
 
 /// Splits `git cat-file --batch` output into objects (`None` for a missing one).
-fn parse_batch(out: &[u8]) -> Vec<Option<Vec<u8>>> {
+pub fn parse_batch(out: &[u8]) -> Vec<Option<Vec<u8>>> {
     let mut objects = Vec::new();
     let mut i = 0;
     while i < out.len() {
