@@ -40,6 +40,7 @@ error-content = the content has { $count ->
         [one] one error
        *[other] { $count } errors
     }; fix it and try again (`labrun check` lists every problem)
+error-lang-all-not-here = this command works on one locale at a time: name it with --lang (for example --lang ja)
 config-no-locales = `locales` must name at least one locale
 config-source-locale-unknown = source locale `{ $locale }` is not one of the locales ({ $locales })
 config-bad-variable = variable name `{ $name }` may only use letters, digits and `_`

@@ -32,7 +32,6 @@ help-report-merge-junit = With JSON inputs: also write the merged run as JUnit X
 ## Errors before a run starts
 
 run-no-lab = name a lab to run, or use --all to run every lab
-run-lang-all-needs-all = --lang all is only for --all; name one language to run a single lab
 run-bad-var = --var { $value } must look like KEY=VALUE, with a KEY of letters, digits and _
 run-bad-glob = --only { $glob } is not a valid glob: { $detail }
 run-only-matches-nothing = --only { $glob } matches no page of the labs to run

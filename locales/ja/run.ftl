@@ -32,7 +32,6 @@ help-report-merge-junit = 入力が JSON のとき、まとめた結果を JUnit
 ## 実行前のエラー
 
 run-no-lab = 実行するラボを指定するか、--all ですべてのラボを実行してください
-run-lang-all-needs-all = --lang all は --all と一緒にしか使えません。ラボを 1 つ実行するときは言語を 1 つ指定してください
 run-bad-var = --var { $value } は KEY=VALUE の形で指定してください（KEY は英数字と _ のみ）
 run-bad-glob = --only { $glob } は正しい glob ではありません: { $detail }
 run-only-matches-nothing = --only { $glob } に一致するページが、実行するラボにありません

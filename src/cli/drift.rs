@@ -114,10 +114,10 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
 }
 
 /// The translation locales to look at: `--lang` when it names one, else
-/// every locale but the source.
+/// (or with `--lang all`) every locale but the source.
 fn target_locales(ctx: &Context) -> Result<Vec<String>, Error> {
     let c = &ctx.project.config;
-    if ctx.lang_flag.is_some() {
+    if ctx.lang_flag.is_some() && !ctx.all_locales() {
         let l = ctx.content_locale()?;
         if l != c.source_locale {
             return Ok(vec![l]);

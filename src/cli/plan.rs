@@ -19,16 +19,27 @@ pub struct Args {
 pub use super::TextOrJson as Format;
 
 pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
-    let tree = ctx.project.load(&ctx.content_locale()?)?;
-    let lab = tree.lab(&args.lab)?;
-    super::refuse_on_errors(&lab.pages)?;
-    let plan = plan::plan(&ctx.project, &lab);
+    let labs = super::labs_in_locales(ctx, &args.lab)?;
+    super::refuse_on_errors(labs.iter().flat_map(|l| &l.pages))?;
+    let plans: Vec<Plan> = labs.iter().map(|l| plan::plan(&ctx.project, l)).collect();
     match args.format {
+        // One plan object; with `--lang all`, an array of them.
         Format::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&plan).expect("a plan serializes")
+            if ctx.all_locales() {
+                serde_json::to_string_pretty(&plans)
+            } else {
+                serde_json::to_string_pretty(&plans[0])
+            }
+            .expect("a plan serializes")
         ),
-        Format::Text => print!("{}", text(&plan, ui::color_enabled(false))),
+        Format::Text => {
+            let texts: Vec<String> = plans
+                .iter()
+                .map(|p| text(p, ui::color_enabled(false)))
+                .collect();
+            print!("{}", texts.join("\n"));
+        }
     }
     Ok(exit::OK)
 }

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use crate::durations::Durations;
 use crate::error::Error;
-use crate::i18n::{self, Lang};
 use crate::model::{Lab, Page};
 use crate::msg;
 use crate::run::progress::{self, Console, Expectations};
@@ -176,31 +175,24 @@ fn resolve_from(
 
 pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let config = &ctx.project.config;
-    let all_langs = ctx.lang_flag.as_deref() == Some("all");
-    if all_langs {
-        // `--lang all` picks content; messages follow the environment.
-        i18n::set_lang(Lang::detect(None));
-    }
     if args.lab.is_none() && !args.all {
         return Err(usage(msg!("run-no-lab")));
     }
-    if all_langs && !args.all {
-        return Err(usage(msg!("run-lang-all-needs-all")));
-    }
-    let locales: Vec<String> = if all_langs {
-        let mut l = config.locales.clone();
-        l.sort_by_key(|x| *x != config.source_locale);
-        l
-    } else {
-        vec![ctx.content_locale()?]
-    };
+    let locales = ctx.content_locales()?;
 
     // The labs, in run order, before sharding.
     let mut labs: Vec<Lab> = Vec::new();
     for locale in &locales {
         let tree = ctx.project.load(locale)?;
         match &args.lab {
-            Some(name) => labs.push(tree.lab(name)?),
+            // With `--lang all`, a lab not translated into a locale yet is
+            // run where it exists.
+            Some(name) => match tree.lab(name) {
+                Ok(lab) => labs.push(lab),
+                Err(Error::UnknownLab { .. })
+                    if ctx.all_locales() && *locale != config.source_locale => {}
+                Err(e) => return Err(e),
+            },
             None => labs.extend(workshop_labs(&tree)),
         }
     }

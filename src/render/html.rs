@@ -448,12 +448,42 @@ struct LangItem {
     title: String,
 }
 
-/// The name of a language in itself ("English", "日本語").
+/// Names of languages in themselves, for the language switch: the
+/// locales workshops are commonly translated into. English and Japanese
+/// come from labrun's own messages; any other locale shows its code.
+const AUTONYMS: [(&str, &str); 18] = [
+    ("ko", "한국어"),
+    ("zh-cn", "简体中文"),
+    ("zh-hans", "简体中文"),
+    ("zh-tw", "繁體中文"),
+    ("zh-hant", "繁體中文"),
+    ("zh", "中文"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("it", "Italiano"),
+    ("pt-br", "Português (Brasil)"),
+    ("pt", "Português"),
+    ("ru", "Русский"),
+    ("uk", "Українська"),
+    ("pl", "Polski"),
+    ("vi", "Tiếng Việt"),
+    ("id", "Bahasa Indonesia"),
+    ("hi", "हिन्दी"),
+];
+
+/// The name of a language in itself ("English", "日本語", "한국어").
 pub fn language_name(locale: &str) -> String {
-    match locale.split(['-', '_']).next().unwrap_or(locale) {
-        "en" | "ja" => msg!("render-language-name").text_in(Lang::from_tag(locale)),
-        _ => locale.to_owned(),
+    let tag = locale.replace('_', "-").to_ascii_lowercase();
+    let base = tag.split('-').next().unwrap_or(&tag);
+    if matches!(base, "en" | "ja") {
+        return msg!("render-language-name").text_in(Lang::from_tag(locale));
     }
+    AUTONYMS
+        .iter()
+        .find(|(code, _)| *code == tag)
+        .or_else(|| AUTONYMS.iter().find(|(code, _)| *code == base))
+        .map_or_else(|| locale.to_owned(), |(_, name)| (*name).to_owned())
 }
 
 /// Images a page shows (Markdown images and Microsoft Docs `:::image`):
@@ -528,6 +558,15 @@ pub fn write_site(
         Ok(path)
     };
     written.push(write("style.css", STYLE)?);
+    // The language switch lists every locale of the project, those this
+    // lab was rendered in first (source first), then the rest in the
+    // project's order.
+    let mut locales: Vec<String> = labs.iter().map(|l| l.locale.clone()).collect();
+    for l in &r.project.config.locales {
+        if !locales.contains(l) {
+            locales.push(l.clone());
+        }
+    }
     for lab in labs {
         let lang = Lang::from_tag(&lab.locale);
         let nav_paths: Vec<String> = lab
@@ -555,21 +594,22 @@ pub fn write_site(
                     current: p.rel == page.rel,
                 })
                 .collect();
-            // Only languages this page exists in.
-            let languages: Vec<LangItem> = labs
+            // Every locale of the project: a link where this page is
+            // translated, its name alone where it is not (yet).
+            let languages: Vec<LangItem> = locales
                 .iter()
-                .filter(|other| {
-                    other.locale == lab.locale
-                        || rendered[other.locale.as_str()].contains(&page.rel)
-                })
-                .map(|other| LangItem {
-                    code: other.locale.clone(),
-                    name: language_name(&other.locale),
-                    href: rendered[other.locale.as_str()]
-                        .contains(&page.rel)
-                        .then(|| relative_url(from, &html_path(&other.locale, &page.rel))),
-                    current: other.locale == lab.locale,
-                    title: other.title.clone(),
+                .map(|locale| {
+                    let other = labs.iter().find(|l| l.locale == *locale);
+                    let has_page = rendered
+                        .get(locale.as_str())
+                        .is_some_and(|set| set.contains(&page.rel));
+                    LangItem {
+                        code: locale.clone(),
+                        name: language_name(locale),
+                        href: has_page.then(|| relative_url(from, &html_path(locale, &page.rel))),
+                        current: *locale == lab.locale,
+                        title: other.map_or_else(String::new, |o| o.title.clone()),
+                    }
                 })
                 .collect();
             let item = |j: usize| {
@@ -588,6 +628,10 @@ pub fn write_site(
             ctx.insert("home", &relative_url(from, "index.html"));
             ctx.insert("languages", &languages);
             ctx.insert("lang_label", &msg!("render-html-languages").text_in(lang));
+            ctx.insert(
+                "untranslated_label",
+                &msg!("render-html-untranslated").text_in(lang),
+            );
             ctx.insert("nav_label", &msg!("render-html-pages").text_in(lang));
             ctx.insert("pager_label", &msg!("render-html-pager").text_in(lang));
             ctx.insert("nav", &nav);
