@@ -1007,20 +1007,7 @@ fn exec_explain(ctx: &Context, arg: &str, format: Format) -> Result<u8, Error> {
                 )
             );
             println!();
-            for line in diff.lines() {
-                let tone = if line.starts_with("+++") || line.starts_with("---") {
-                    Tone::Bold
-                } else if line.starts_with('+') {
-                    Tone::Good
-                } else if line.starts_with('-') {
-                    Tone::Error
-                } else if line.starts_with("@@") {
-                    Tone::Accent
-                } else {
-                    Tone::Dim
-                };
-                println!("{}", ui::paint(color, tone, line));
-            }
+            print!("{}", explain::paint_diff(&diff, color));
         }
         Some(f) => eprintln!(
             "{}",

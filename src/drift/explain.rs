@@ -227,6 +227,29 @@ pub fn parse_batch(out: &[u8]) -> Vec<Option<Vec<u8>>> {
     objects
 }
 
+/// A unified diff for the terminal: headers bold, additions green,
+/// removals red, hunk lines accented, context dim; one line each.
+pub fn paint_diff(diff: &str, color: bool) -> String {
+    use crate::ui::{self, Tone};
+    let mut out = String::with_capacity(diff.len());
+    for line in diff.lines() {
+        let tone = if line.starts_with("+++") || line.starts_with("---") {
+            Tone::Bold
+        } else if line.starts_with('+') {
+            Tone::Good
+        } else if line.starts_with('-') {
+            Tone::Error
+        } else if line.starts_with("@@") {
+            Tone::Accent
+        } else {
+            Tone::Dim
+        };
+        out.push_str(&ui::paint(color, tone, line));
+        out.push('\n');
+    }
+    out
+}
+
 /// A unified diff from `old` to `new`, with file names in the header.
 pub fn unified_diff(old: &[u8], new: &[u8], old_name: &str, new_name: &str) -> String {
     let old = String::from_utf8_lossy(old);

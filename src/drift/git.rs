@@ -608,20 +608,7 @@ pub fn explain(
     }
     if !diff.is_empty() {
         println!();
-        for line in diff.lines() {
-            let tone = if line.starts_with("+++") || line.starts_with("---") {
-                Tone::Bold
-            } else if line.starts_with('+') {
-                Tone::Good
-            } else if line.starts_with('-') {
-                Tone::Error
-            } else if line.starts_with("@@") {
-                Tone::Accent
-            } else {
-                Tone::Dim
-            };
-            println!("{}", ui::paint(color, tone, line));
-        }
+        print!("{}", explain::paint_diff(&diff, color));
     }
     Ok(true)
 }
