@@ -51,8 +51,12 @@ impl Default for Timeouts {
 pub struct PrepareEnvironment {
     pub setup: String,
     pub cleanup: String,
-    /// Commands that must be on PATH before setup or cleanup runs.
+    /// Commands every environment needs on PATH: checked before a run of a
+    /// lab that prepares one, and again by the shell function.
     pub requires: Vec<String>,
+    /// More requirements of some environments, by id or glob pattern
+    /// (`networking/aks-*`): an Azure lab needs `az`, the others do not.
+    pub environments: BTreeMap<String, EnvironmentConfig>,
     /// A file remembering the last prepared id between separate runs (so a
     /// later run cleans up after an earlier one); none by default.
     pub state: Option<String>,
@@ -64,9 +68,62 @@ impl Default for PrepareEnvironment {
             setup: "manifests/modules/{id}/.workshop/setup.sh".into(),
             cleanup: "manifests/modules/{id}/.workshop/cleanup.sh".into(),
             requires: Vec::new(),
+            environments: BTreeMap::new(),
             state: None,
         }
     }
+}
+
+impl PrepareEnvironment {
+    /// The commands environment `id` needs: the common ones, then those of
+    /// every `environments` entry whose pattern matches, without repeats.
+    pub fn requires_for(&self, id: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let extra = self
+            .environments
+            .iter()
+            .filter(|(pattern, _)| environment_pattern_matches(pattern, id))
+            .flat_map(|(_, e)| e.requires.iter());
+        for tool in self.requires.iter().chain(extra) {
+            if !out.contains(tool) {
+                out.push(tool.clone());
+            }
+        }
+        out
+    }
+}
+
+/// One entry of `prepare-environment.environments`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct EnvironmentConfig {
+    /// Commands this environment needs on PATH besides the common ones.
+    pub requires: Vec<String>,
+}
+
+/// Characters an environment pattern may hold: those of lab ids, and the
+/// glob wildcards `*` and `?`. The shell function uses the same pattern in
+/// a `case`, so nothing else may reach it.
+fn valid_environment_pattern(pattern: &str) -> bool {
+    !pattern.is_empty()
+        && pattern
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/_.-*?".contains(c))
+}
+
+/// Whether environment `id` matches `pattern` (`*` and `?` as in a shell
+/// `case`, where `*` also matches `/`).
+pub fn environment_pattern_matches(pattern: &str, id: &str) -> bool {
+    glob::Pattern::new(pattern).is_ok_and(|p| p.matches(id))
+}
+
+/// A command name for `requires`: one word, no path, nothing the shell
+/// would read specially.
+fn valid_tool(tool: &str) -> bool {
+    !tool.is_empty()
+        && tool
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.+-".contains(c))
 }
 
 /// Settings of `labrun check`.
@@ -148,6 +205,27 @@ impl Default for CheckConfig {
     }
 }
 
+/// Where `labrun drift` takes the source version a translation was made from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DriftSource {
+    /// The source hash recorded in the translation's front matter.
+    #[default]
+    Hash,
+    /// Git history: the source as of the translation's last commit.
+    Git,
+    /// The recorded hash when it can be checked; git history for pages
+    /// without one (or with Microsoft's `ms.openlocfilehash`).
+    HashThenGit,
+}
+
+/// Settings of `labrun drift`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct DriftConfig {
+    pub source: DriftSource,
+}
+
 /// Settings of `labrun render` and `labrun time`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -216,6 +294,8 @@ struct RawConfig {
     check: CheckConfig,
     #[serde(default)]
     render: RenderConfig,
+    #[serde(default)]
+    drift: DriftConfig,
 }
 
 /// A project's configuration with every default applied. Paths are relative
@@ -246,6 +326,7 @@ pub struct Config {
     pub prepare_environment: PrepareEnvironment,
     pub check: CheckConfig,
     pub render: RenderConfig,
+    pub drift: DriftConfig,
 }
 
 impl Config {
@@ -288,15 +369,18 @@ impl Config {
             prepare_environment: raw.prepare_environment,
             check: raw.check,
             render: raw.render,
+            drift: raw.drift,
         }
     }
 
     /// Reads a `labrun.yaml`.
     pub fn load(file: &Path) -> Result<Config, Error> {
         let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
-        let root = file
-            .parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        // `--config labrun.yaml` has the empty path as its parent; scripts
+        // and hooks run elsewhere, so the root is made absolute.
+        let parent = file.parent().filter(|p| !p.as_os_str().is_empty());
+        let root = std::path::absolute(parent.unwrap_or(Path::new(".")))
+            .map_err(|e| Error::io(file, e))?;
         Config::parse(&text, file, &root)
     }
 
@@ -384,6 +468,27 @@ impl Config {
                     .text(),
                 });
             }
+        }
+        let pe = &self.prepare_environment;
+        for (pattern, env) in &pe.environments {
+            if !valid_environment_pattern(pattern) {
+                return Err(fail(
+                    pattern,
+                    msg!("config-bad-environment-pattern", pattern = pattern.as_str()).text(),
+                ));
+            }
+            if let Some(tool) = env.requires.iter().find(|t| !valid_tool(t)) {
+                return Err(fail(
+                    pattern,
+                    msg!("config-bad-tool", tool = tool.as_str()).text(),
+                ));
+            }
+        }
+        if let Some(tool) = pe.requires.iter().find(|t| !valid_tool(t)) {
+            return Err(fail(
+                "requires",
+                msg!("config-bad-tool", tool = tool.as_str()).text(),
+            ));
         }
         let factor = self.render.time_factor;
         if !(factor.is_finite() && factor > 0.0) {
@@ -566,6 +671,16 @@ mod tests {
         assert_eq!(c.render.title_prefix["manifests/"], "~/environment/");
         assert_eq!(c.render.time_factor, 1.5);
         assert_eq!(parse("").unwrap().render.time_factor, 1.0);
+        assert_eq!(parse("").unwrap().drift.source, DriftSource::Hash);
+        for (text, source) in [
+            ("hash", DriftSource::Hash),
+            ("git", DriftSource::Git),
+            ("hash-then-git", DriftSource::HashThenGit),
+        ] {
+            let c = parse(&format!("drift:\n  source: {text}\n")).unwrap();
+            assert_eq!(c.drift.source, source);
+        }
+        assert_eq!(config_error("drift:\n  source: svn\n").0, 2);
     }
 
     #[test]

@@ -99,14 +99,23 @@ impl Page {
 }
 
 /// Counts of prose (text outside code, front matter and directives), for
-/// reading time. English is measured in words, Japanese in characters.
+/// reading time, per script: scripts written with spaces between words
+/// (Latin, Cyrillic, …) in words; Han, kana and Hangul in characters, as
+/// their readers read them (Korean has spaces, but a word of Hangul is a
+/// few syllables that are each read like a Han character).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ProseStats {
     /// Whitespace-separated tokens that contain a letter or digit of a
     /// space-separated script.
     pub words: usize,
-    /// Characters of scripts written without spaces (kana, kanji, hangul).
+    /// Han, kana and Hangul characters together.
     pub cjk_chars: usize,
+    /// Han characters (kanji, hanzi, hanja).
+    pub han: usize,
+    /// Hiragana and katakana.
+    pub kana: usize,
+    /// Hangul syllables and jamo.
+    pub hangul: usize,
 }
 
 /// Typed front matter fields, plus every top-level field as written.

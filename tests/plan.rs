@@ -264,6 +264,7 @@ fn every_bundled_lab_plans_and_dry_runs_in_both_locales() {
         "networking/network-policies",
         "networking/securitygroups-for-pods",
         "networking/egress-lockdown",
+        "networking/aks-egress-lockdown",
         "security",
     ] {
         let en = json(root, &["plan", lab, "--format", "json"]);

@@ -73,9 +73,8 @@ fn prepare_environment_cleans_up_the_previous_lab_and_sets_up_the_next() {
 }
 
 #[test]
-fn a_missing_tool_is_a_clear_error_not_a_hang() {
+fn a_missing_tool_stops_the_run_before_anything_runs() {
     let s = Scratch::new();
-    let start = std::time::Instant::now();
     let o = run(
         &fixture("lab"),
         &s,
@@ -87,18 +86,46 @@ fn a_missing_tool_is_a_clear_error_not_a_hang() {
             s.path("r.json").to_str().unwrap(),
         ],
     );
-    assert!(start.elapsed() < std::time::Duration::from_secs(20));
-    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
-    let out = stdout(&o);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    let err = stderr(&o);
     assert!(
-        out.contains("`labrun-no-such-tool` is required but not installed"),
-        "{out}"
+        err.contains(
+            "lab prepare (en) needs `labrun-no-such-tool` for prepare-environment prep/one, and it is not on PATH"
+        ),
+        "{err}"
     );
-    assert_eq!(
-        block(&s.json("r.json"), "prepare/index.md", 6)["exit_code"],
-        127
-    );
+    assert!(err.contains("labrun-requires.yaml"), "{err}");
+    assert!(err.contains("--dry-run"), "{err}");
     assert!(s.trace_lines().is_empty(), "nothing was set up");
+    assert!(!s.path("r.json").exists(), "nothing ran, so no report");
+}
+
+#[test]
+fn one_environment_can_need_a_tool_the_others_do_not() {
+    let s = Scratch::new();
+    let o = run(
+        &fixture("lab"),
+        &s,
+        &["--config", "labrun-requires-env.yaml", "prepare"],
+    );
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("needs `labrun-no-such-tool` for prepare-environment prep/two"),
+        "{err}"
+    );
+    assert!(!err.contains("prep/one"), "prep/one needs only sh: {err}");
+    assert!(s.trace_lines().is_empty(), "nothing was set up");
+
+    // Tools that exist pass the check before the run and the one inside the
+    // prepare-environment function (every matching pattern adds its tools).
+    let o = run(
+        &fixture("lab"),
+        &s,
+        &["--config", "labrun-requires-sh.yaml", "prepare"],
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(s.trace_lines(), ["setup one root=lab", "cleanup one"]);
 }
 
 #[test]

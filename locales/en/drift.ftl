@@ -47,6 +47,15 @@ drift-value-none = (none)
 drift-finding-stale = the source page changed since translation (recorded { $recorded }, now { $actual }); `{ $command }` shows what changed
 drift-finding-stale-malformed = `{ $field }: { $recorded }` is not an MD5 hash, so it matches no version of the source page
 drift-finding-unstamped = no source hash in the front matter; once the translation is reviewed, run `{ $command }`
+drift-finding-git-stale = the source page { $count ->
+        [0] has uncommitted edits
+        [one] changed in one commit
+       *[other] changed in { $count } commits
+    } since the translation's last commit { $commit } ({ $date }); `{ $command }` shows what changed
+drift-finding-git-before-source = the translation was last committed in { $commit } ({ $date }), before its source page existed; review it against the source page and commit it again
+drift-finding-git-uncommitted = the translation is not committed yet, so git history cannot tell which source version it was made from
+drift-git-no-repository = `drift: {"{"}source: git{"}"}` compares git history, but { $dir } is not in a git repository (or git is not installed)
+drift-git-shallow = the history of { $file } is cut off at commit { $commit } by a shallow clone, so its last translation commit is unknown; fetch the whole history (`git fetch --unshallow`; in GitHub Actions, actions/checkout with `fetch-depth: 0`)
 drift-finding-unverifiable = `{ $field }` is computed by an unpublished algorithm, so it cannot be checked
 drift-finding-missing = not translated yet
 drift-finding-orphan = its source page { $source } no longer exists (renamed or deleted)
@@ -93,6 +102,14 @@ drift-explain-orphan-suggest = { $translation } has no source page: { $source } 
 drift-explain-unstamped = { $file } records no source hash, so there is no version to compare with
 drift-explain-unverifiable = { $file } records `{ $field }`, whose algorithm is not public; it cannot be matched against history
 drift-explain-current = { $file } is current: it was translated from { $source } as it is now; nothing to carry over
+drift-explain-git-current = { $file } is current: { $source } has not changed since the translation's last commit { $commit } ({ $date }); nothing to carry over
+drift-explain-git-stale = { $file } was last committed in { $commit } ({ $date }, “{ $subject }”). Since then { $source } { $count ->
+        [0] has uncommitted edits
+        [one] changed in one commit
+       *[other] changed in { $count } commits
+    }. Changes to carry over into the translation:
+drift-explain-git-before-source = { $file } was last committed in { $commit } ({ $date }), before { $source } existed: the whole source page is new to it
+drift-explain-git-uncommitted = { $file } is not committed yet: git history cannot tell which version of the source it was made from
 drift-explain-found = { $file } (hash { $recorded }) was translated from { $source } as of commit { $commit } ({ $date }, “{ $subject }”). Changes to carry over into the translation:
 drift-explain-no-match = no version of { $source } in git history ({ $searched ->
         [one] one commit

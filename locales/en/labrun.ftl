@@ -40,6 +40,7 @@ error-content = the content has { $count ->
         [one] one error
        *[other] { $count } errors
     }; fix it and try again (`labrun check` lists every problem)
+error-lang-all-not-here = this command works on one locale at a time: name it with --lang (for example --lang ja)
 config-no-locales = `locales` must name at least one locale
 config-source-locale-unknown = source locale `{ $locale }` is not one of the locales ({ $locales })
 config-bad-variable = variable name `{ $name }` may only use letters, digits and `_`
@@ -47,6 +48,8 @@ config-path-escapes = `{ $key }: { $path }` must be a path inside the project
 config-bad-exclude = `exclude` glob `{ $glob }` is not valid: { $detail }
 config-unknown-rule = `{ $rule }` names no rule; rule ids are listed in docs/check.md (`area/name`, `area/*` or `*`)
 config-unknown-rule-suggest = `{ $rule }` names no rule; did you mean `{ $suggestion }`?
+config-bad-environment-pattern = environment pattern `{ $pattern }` may only use letters, digits, `/`, `_`, `.`, `-` and the wildcards `*` and `?`
+config-bad-tool = `{ $tool }` is not a command name: write one word, such as `az` or `kubectl`
 
 ## Command line
 

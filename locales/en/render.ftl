@@ -50,6 +50,7 @@ render-time-upper-bound-note = Upper bound: no recorded or estimated execution t
 
 render-language-name = English
 render-html-languages = Languages
+render-html-untranslated = not translated yet
 render-html-pages = Pages of this lab
 render-html-pager = Previous and next page
 
@@ -58,14 +59,16 @@ render-html-pager = Previous and next page
 time-header = { $title } ({ $lab }, { $locale })
 time-col-page = page
 time-col-words = words
-time-col-chars = Japanese chars
+time-col-han = Han
+time-col-kana = kana
+time-col-hangul = Hangul
 time-col-reading = reading
 time-col-recorded = recorded run
 time-row-total = total
 time-minutes = { $minutes } min
 time-seconds = { $seconds } s
 time-reading = reading
-time-reading-rule = { $minutes } min (200 words or 500 Japanese characters a minute)
+time-reading-rule = { $minutes } min (200 words, or 500 Han, kana or Hangul characters a minute)
 time-execution = execution
 time-execution-value = { $minutes } min, { $source }
 time-source-recorded = recorded in { $file }

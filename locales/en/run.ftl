@@ -32,7 +32,6 @@ help-report-merge-junit = With JSON inputs: also write the merged run as JUnit X
 ## Errors before a run starts
 
 run-no-lab = name a lab to run, or use --all to run every lab
-run-lang-all-needs-all = --lang all is only for --all; name one language to run a single lab
 run-bad-var = --var { $value } must look like KEY=VALUE, with a KEY of letters, digits and _
 run-bad-glob = --only { $glob } is not a valid glob: { $detail }
 run-only-matches-nothing = --only { $glob } matches no page of the labs to run
@@ -139,6 +138,9 @@ run-prepare-cleaning = prepare-environment: cleaning up { $id } ({ $file })
 run-prepare-setting-up = prepare-environment: setting up { $id } ({ $file })
 run-prepare-no-setup = prepare-environment: { $id } needs no setup
 run-prepare-failed = prepare-environment: { $file } failed with exit code { $code }
+run-requires-missing = lab { $lab } ({ $locale }) needs `{ $tool }` for prepare-environment { $environment }, and it is not on PATH
+run-requires-refused = { $problems }
+  nothing was run: install what is missing (required under prepare-environment in { $file }), or look at the lab with --dry-run
 
 ## labrun report merge
 

@@ -41,6 +41,14 @@ drift-value-none = （なし）
 drift-finding-stale = 翻訳後に原文ページが変更されています（記録 { $recorded }、現在 { $actual }）。変更点は `{ $command }` で確認できます
 drift-finding-stale-malformed = `{ $field }: { $recorded }` は MD5 ハッシュではないため、原文のどの版とも一致しません
 drift-finding-unstamped = フロントマターに原文のハッシュがありません。翻訳のレビュー後に `{ $command }` を実行してください
+drift-finding-git-stale = 翻訳の最後のコミット { $commit }（{ $date }）以降、原文ページ{ $count ->
+        [0] にコミットされていない変更があります
+       *[other] は { $count } 件のコミットで変更されています
+    }。`{ $command }` で変更内容を確認できます
+drift-finding-git-before-source = 翻訳が最後にコミットされたのは { $commit }（{ $date }）で、原文ページがまだ存在しない時点です。原文ページと照らし合わせてレビューし、もう一度コミットしてください
+drift-finding-git-uncommitted = 翻訳がまだコミットされていないため、どの版の原文から翻訳したかを git の履歴から判断できません
+drift-git-no-repository = `drift: {"{"}source: git{"}"}` は git の履歴を比較しますが、{ $dir } は git リポジトリにありません（または git がインストールされていません）
+drift-git-shallow = { $file } の履歴は shallow clone によりコミット { $commit } で途切れているため、翻訳の最後のコミットがわかりません。履歴をすべて取得してください（`git fetch --unshallow`。GitHub Actions では actions/checkout に `fetch-depth: 0` を指定）
 drift-finding-unverifiable = `{ $field }` は非公開のアルゴリズムで計算されるため、検証できません
 drift-finding-missing = まだ翻訳されていません
 drift-finding-orphan = 原文ページ { $source } が存在しません（名前の変更または削除）
@@ -87,6 +95,13 @@ drift-explain-orphan-suggest = { $translation } の原文ページ { $source } �
 drift-explain-unstamped = { $file } には原文のハッシュが記録されていないため、比較する版がありません
 drift-explain-unverifiable = { $file } に記録されている `{ $field }` はアルゴリズムが非公開のため、履歴と照合できません
 drift-explain-current = { $file } は最新です。現在の { $source } から翻訳されているため、反映すべき変更はありません
+drift-explain-git-current = { $file } は最新です。翻訳の最後のコミット { $commit }（{ $date }）以降、{ $source } は変更されていないため、反映すべき変更はありません
+drift-explain-git-stale = { $file } が最後にコミットされたのは { $commit }（{ $date }、「{ $subject }」）です。その後 { $source } { $count ->
+        [0] にはコミットされていない変更があります
+       *[other] は { $count } 件のコミットで変更されています
+    }。翻訳に反映すべき変更:
+drift-explain-git-before-source = { $file } が最後にコミットされたのは { $commit }（{ $date }）で、{ $source } がまだ存在しない時点です。原文ページ全体が翻訳にとって新しい内容です
+drift-explain-git-uncommitted = { $file } はまだコミットされていないため、どの版の原文から翻訳したかを git の履歴から判断できません
 drift-explain-found = { $file }（ハッシュ { $recorded }）は、コミット { $commit }（{ $date }、「{ $subject }」）時点の { $source } から翻訳されています。翻訳に反映すべき変更:
 drift-explain-no-match = { $file } に記録されたハッシュ { $recorded } と一致する版が、{ $source } の git 履歴にありません（{ $searched } 件のコミットを検索）。コミットされていない版か、別のファイルから翻訳された可能性があります
 

@@ -37,6 +37,7 @@ error-config = { $file }:{ $line }:{ $col }: 設定が正しくありません: 
 error-io = { $path } を読み込めません: { $detail }
 error-unknown-locale = このプロジェクトにはロケール `{ $locale }` がありません。使えるロケール: { $locales }
 error-content = コンテンツに { $count } 件のエラーがあります。修正してから再実行してください（`labrun check` ですべての問題を確認できます）
+error-lang-all-not-here = このコマンドは一度に 1 つのロケールだけを扱います。--lang で指定してください（例: --lang ja）
 config-no-locales = `locales` には少なくとも 1 つのロケールを指定してください
 config-source-locale-unknown = ソースロケール `{ $locale }` がロケール一覧（{ $locales }）にありません
 config-bad-variable = 変数名 `{ $name }` には英数字と `_` だけが使えます
@@ -44,6 +45,8 @@ config-path-escapes = `{ $key }: { $path }` にはプロジェクト内のパス
 config-bad-exclude = `exclude` のグロブ `{ $glob }` が正しくありません: { $detail }
 config-unknown-rule = `{ $rule }` はどのルールも指していません。ルール ID は docs/check.md にあります（`area/name`、`area/*`、`*`）
 config-unknown-rule-suggest = `{ $rule }` はどのルールも指していません。`{ $suggestion }` のことですか？
+config-bad-environment-pattern = 環境のパターン `{ $pattern }` に使えるのは英数字、`/`、`_`、`.`、`-` とワイルドカード `*`、`?` だけです
+config-bad-tool = `{ $tool }` はコマンド名ではありません。`az` や `kubectl` のように 1 語で書いてください
 
 ## コマンドライン
 

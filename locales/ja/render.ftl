@@ -44,6 +44,7 @@ render-time-upper-bound-note = 上限値です: 実測値も見積もりもな�
 
 render-language-name = 日本語
 render-html-languages = 言語
+render-html-untranslated = まだ翻訳されていません
 render-html-pages = このラボのページ
 render-html-pager = 前後のページ
 
@@ -52,14 +53,16 @@ render-html-pager = 前後のページ
 time-header = { $title }（{ $lab }、{ $locale }）
 time-col-page = ページ
 time-col-words = 単語数
-time-col-chars = 日本語の文字数
+time-col-han = 漢字
+time-col-kana = かな
+time-col-hangul = ハングル
 time-col-reading = 読む時間
 time-col-recorded = 実測の実行時間
 time-row-total = 合計
 time-minutes = { $minutes } 分
 time-seconds = { $seconds } 秒
 time-reading = 読む時間
-time-reading-rule = { $minutes } 分（1 分あたり英語 200 語、日本語 500 文字）
+time-reading-rule = { $minutes } 分（1 分あたり 200 語、または漢字・かな・ハングル 500 文字）
 time-execution = 実行時間
 time-execution-value = { $minutes } 分、{ $source }
 time-source-recorded = { $file } の実測値

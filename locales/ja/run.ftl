@@ -32,7 +32,6 @@ help-report-merge-junit = 入力が JSON のとき、まとめた結果を JUnit
 ## 実行前のエラー
 
 run-no-lab = 実行するラボを指定するか、--all ですべてのラボを実行してください
-run-lang-all-needs-all = --lang all は --all と一緒にしか使えません。ラボを 1 つ実行するときは言語を 1 つ指定してください
 run-bad-var = --var { $value } は KEY=VALUE の形で指定してください（KEY は英数字と _ のみ）
 run-bad-glob = --only { $glob } は正しい glob ではありません: { $detail }
 run-only-matches-nothing = --only { $glob } に一致するページが、実行するラボにありません
@@ -121,6 +120,9 @@ run-prepare-cleaning = prepare-environment: { $id } を片付けています（{
 run-prepare-setting-up = prepare-environment: { $id } を準備しています（{ $file }）
 run-prepare-no-setup = prepare-environment: { $id } に準備は必要ありません
 run-prepare-failed = prepare-environment: { $file } が終了コード { $code } で失敗しました
+run-requires-missing = ラボ { $lab }（{ $locale }）の prepare-environment { $environment } には `{ $tool }` が必要ですが、PATH にありません
+run-requires-refused = { $problems }
+  何も実行していません。足りないものをインストールするか（{ $file } の prepare-environment で必須と指定されています）、--dry-run でラボの内容を確認してください
 
 ## labrun report merge
 

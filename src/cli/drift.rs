@@ -114,10 +114,10 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
 }
 
 /// The translation locales to look at: `--lang` when it names one, else
-/// every locale but the source.
+/// (or with `--lang all`) every locale but the source.
 fn target_locales(ctx: &Context) -> Result<Vec<String>, Error> {
     let c = &ctx.project.config;
-    if ctx.lang_flag.is_some() {
+    if ctx.lang_flag.is_some() && !ctx.all_locales() {
         let l = ctx.content_locale()?;
         if l != c.source_locale {
             return Ok(vec![l]);
@@ -233,6 +233,7 @@ fn exec_report(ctx: &Context, args: &Args) -> Result<u8, Error> {
     for t in &targets {
         pages.extend(drift::drift(&source, t, &scope)?);
     }
+    drift::git::apply(c, &mut pages)?;
     let failed = pages.iter().any(|p| fails(p, &args.fail_on));
     let report = Report {
         ctx,
@@ -345,12 +346,15 @@ impl Report<'_> {
         let hash_line = p.recorded.as_ref().map(|h| h.line);
         let explain_cmd = format!("labrun drift --explain {tr}");
         let stamp_cmd = format!("labrun drift stamp {tr}");
+        let git_message = drift::git::finding(p, &explain_cmd);
         let status = match p.status {
             Status::Current => None,
             Status::Stale => {
                 let recorded = p.recorded.as_ref().map_or("", |h| h.value.as_str());
                 let actual = p.source_hash.as_deref().unwrap_or("");
-                let message = if drift::is_md5(recorded) {
+                let message = if let Some(m) = git_message {
+                    m
+                } else if drift::is_md5(recorded) {
                     msg!(
                         "drift-finding-stale",
                         recorded = short_hash(recorded),
@@ -377,7 +381,9 @@ impl Report<'_> {
                 false,
                 Some((src.clone(), Some(1))),
                 Some((tr.clone(), Some(1))),
-                msg!("drift-finding-unstamped", command = stamp_cmd.as_str()),
+                git_message.unwrap_or_else(|| {
+                    msg!("drift-finding-unstamped", command = stamp_cmd.as_str())
+                }),
             )),
             Status::Unverifiable => Some((
                 on(FailOn::Unverifiable),
@@ -665,6 +671,7 @@ impl Report<'_> {
                             message: d.message.text(),
                         })
                         .collect(),
+                    git: p.git.as_ref(),
                 }
             })
             .collect();
@@ -728,6 +735,8 @@ struct JsonPage<'a> {
     recorded: Option<JsonHash<'a>>,
     suggestion: Option<String>,
     differences: Vec<JsonDifference<'a>>,
+    /// What git history says, when it decided the status.
+    git: Option<&'a drift::git::GitBasis>,
 }
 
 #[derive(Serialize)]
@@ -860,6 +869,25 @@ fn exec_explain(ctx: &Context, arg: &str, format: Format) -> Result<u8, Error> {
     }
     let (_, page) = read_page(&pair.translation_file, &pair.rel, &pair.locale)?;
     refuse_on_unreadable([&page])?;
+    let config = &ctx.project.config;
+    if drift::git::applies(config.drift.source, page.front.source_hash.as_ref()) {
+        let shown = (src_name.as_str(), tr_name.as_str());
+        let json = format == Format::Json;
+        let color = ui::color_enabled(false);
+        return Ok(
+            match drift::git::explain(
+                config,
+                &pair.source_file,
+                &pair.translation_file,
+                shown,
+                json,
+                color,
+            )? {
+                true => exit::OK,
+                false => exit::FAILED,
+            },
+        );
+    }
     let Some(recorded) = page.front.source_hash.clone() else {
         eprintln!("{}", t!("drift-explain-unstamped", file = tr_name.as_str()));
         return Ok(exit::FAILED);
@@ -953,20 +981,7 @@ fn exec_explain(ctx: &Context, arg: &str, format: Format) -> Result<u8, Error> {
                 )
             );
             println!();
-            for line in diff.lines() {
-                let tone = if line.starts_with("+++") || line.starts_with("---") {
-                    Tone::Bold
-                } else if line.starts_with('+') {
-                    Tone::Good
-                } else if line.starts_with('-') {
-                    Tone::Error
-                } else if line.starts_with("@@") {
-                    Tone::Accent
-                } else {
-                    Tone::Dim
-                };
-                println!("{}", ui::paint(color, tone, line));
-            }
+            print!("{}", explain::paint_diff(&diff, color));
         }
         Some(f) => eprintln!(
             "{}",

@@ -41,7 +41,7 @@ pub mod exit {
     about = "Run, check and translate workshop labs written in Markdown"
 )]
 pub struct Cli {
-    /// Language of messages and of the content (en, ja); defaults to the environment's locale for messages and the source locale for content.
+    /// Language of the content (any locale of the project, or all) and of messages (en, ja; others fall back to English); defaults to the source locale for content and the environment's locale for messages.
     #[arg(long, global = true, value_name = "LANG")]
     pub lang: Option<String>,
     /// The labrun.yaml to use, instead of searching upwards from the current directory.
@@ -87,28 +87,70 @@ pub struct Context {
     pub lang_flag: Option<String>,
 }
 
+/// `--lang all`: every locale of the project.
+pub const ALL_LOCALES: &str = "all";
+
 impl Context {
+    /// Whether `--lang all` was given.
+    pub fn all_locales(&self) -> bool {
+        self.lang_flag
+            .as_deref()
+            .is_some_and(|l| l.eq_ignore_ascii_case(ALL_LOCALES))
+    }
+
     /// The content locale: `--lang` when given (it must be one of the
     /// project's locales), else the source locale.
     pub fn content_locale(&self) -> Result<String, Error> {
         let c = &self.project.config;
         match &self.lang_flag {
             None => Ok(c.source_locale.clone()),
-            Some(l) if c.locales.contains(l) => Ok(l.clone()),
-            Some(l) => {
-                // `ja-JP` or `ja_JP.UTF-8` still select the `ja` content.
-                let base = l.split(['-', '_', '.']).next().unwrap_or(l);
-                c.locales
-                    .iter()
-                    .find(|x| x.as_str() == base)
-                    .cloned()
-                    .ok_or_else(|| Error::UnknownLocale {
-                        locale: l.clone(),
-                        locales: c.locales.clone(),
-                    })
+            Some(_) if self.all_locales() => {
+                Err(Error::Usage(crate::msg!("error-lang-all-not-here")))
             }
+            Some(l) => match_locale(&c.locales, l).ok_or_else(|| Error::UnknownLocale {
+                locale: l.clone(),
+                locales: c.locales.clone(),
+            }),
         }
     }
+
+    /// The content locales of a command that can work on several: every
+    /// locale that has content (source first) for `--lang all`, else the one
+    /// [`Context::content_locale`] names.
+    pub fn content_locales(&self) -> Result<Vec<String>, Error> {
+        if !self.all_locales() {
+            return Ok(vec![self.content_locale()?]);
+        }
+        let c = &self.project.config;
+        let mut locales: Vec<String> = c
+            .locales
+            .iter()
+            .filter(|l| **l == c.source_locale || c.locale_root(l).is_dir())
+            .cloned()
+            .collect();
+        locales.sort_by_key(|l| *l != c.source_locale);
+        Ok(locales)
+    }
+}
+
+/// The project locale a `--lang` value names: exactly, ignoring case and
+/// `_` for `-` (`zh_CN` is `zh-cn`), or by its language alone (`ja-JP`,
+/// `ja_JP.UTF-8` select `ja`).
+pub fn match_locale(locales: &[String], tag: &str) -> Option<String> {
+    let norm = |s: &str| {
+        s.split(['.', '@'])
+            .next()
+            .unwrap_or("")
+            .replace('_', "-")
+            .to_ascii_lowercase()
+    };
+    let wanted = norm(tag);
+    let base = wanted.split('-').next().unwrap_or("").to_owned();
+    locales
+        .iter()
+        .find(|l| norm(l) == wanted)
+        .or_else(|| locales.iter().find(|l| norm(l) == base))
+        .cloned()
 }
 
 /// A lab as the user named it, resolved to a content locale and a name
@@ -373,7 +415,11 @@ fn default_to_run(mut args: Vec<OsString>) -> Vec<OsString> {
 pub fn run(args: Vec<OsString>) -> ExitCode {
     let args = default_to_run(args);
     let lang_flag = lang_from_args(&args);
-    let lang = Lang::detect(lang_flag.as_deref());
+    // `--lang all` picks content; messages then follow the environment.
+    let lang = match lang_flag.as_deref() {
+        Some(l) if l.eq_ignore_ascii_case(ALL_LOCALES) => Lang::detect(None),
+        other => Lang::detect(other),
+    };
     i18n::set_lang(lang);
     let matches = match localize(Cli::command(), "").try_get_matches_from(&args) {
         Ok(m) => m,
@@ -422,6 +468,41 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     }
 }
 
+/// A lab in each content locale of the command (`--lang all`: every locale
+/// it exists in, source first; the source locale must have it). A file or
+/// folder typed from the current directory names its content: in its own
+/// locale, or in every locale with `--lang all`.
+pub fn labs_in_locales(ctx: &Context, arg: &str) -> Result<Vec<crate::model::Lab>, Error> {
+    let source = &ctx.project.config.source_locale;
+    let (locales, name) = lab_locales(ctx, arg)?;
+    let mut labs = Vec::new();
+    for locale in locales {
+        match ctx.project.load(&locale)?.lab(&name) {
+            Ok(lab) => labs.push(lab),
+            Err(Error::UnknownLab { .. }) if ctx.all_locales() && locale != *source => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(labs)
+}
+
+/// The content locales a lab argument is wanted in and the name of the lab
+/// in them: [`Context::lab_target`]'s one locale, or with `--lang all`
+/// every content locale (a typed path then names its content in each).
+pub fn lab_locales(ctx: &Context, arg: &str) -> Result<(Vec<String>, String), Error> {
+    if ctx.all_locales() {
+        let name = match ctx.project.locate(std::path::Path::new(arg)) {
+            Some(at) if at.rel.is_empty() => ".".to_owned(),
+            Some(at) => at.rel,
+            None => arg.to_owned(),
+        };
+        Ok((ctx.content_locales()?, name))
+    } else {
+        let target = ctx.lab_target(arg)?;
+        Ok((vec![target.locale], target.name))
+    }
+}
+
 /// The project's policy on the findings of the pages a job is about to use
 /// (plus what the job found itself): errors stop it before it starts,
 /// warnings are shown on stderr and it goes on.
@@ -458,6 +539,19 @@ mod tests {
         ] {
             assert_eq!(default_to_run(v(same)), v(same));
         }
+    }
+
+    #[test]
+    fn lang_values_find_project_locales() {
+        let locales: Vec<String> = ["en", "ja", "ko", "zh-cn"].map(String::from).to_vec();
+        let m = |t: &str| match_locale(&locales, t);
+        assert_eq!(m("ko").as_deref(), Some("ko"));
+        assert_eq!(m("zh_CN").as_deref(), Some("zh-cn"));
+        assert_eq!(m("ZH-cn").as_deref(), Some("zh-cn"));
+        assert_eq!(m("ja_JP.UTF-8").as_deref(), Some("ja"));
+        assert_eq!(m("ko-KR").as_deref(), Some("ko"));
+        assert_eq!(m("zh-tw"), None);
+        assert_eq!(m("fr"), None);
     }
 
     #[test]

@@ -19,26 +19,32 @@ pub struct Args {
 pub use super::TextOrJson as Format;
 
 pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
-    let target = ctx.lab_target(&args.lab)?;
-    let tree = ctx.project.load(&target.locale)?;
-    let lab = tree.lab(&target.name)?;
-    // Plan refuses what a run of the lab would refuse.
+    let labs = super::labs_in_locales(ctx, &args.lab)?;
+    // Plan refuses what a run of the labs would refuse.
     super::gate(
         &ctx.project,
-        lab.pages.iter().filter(|p| p.runs()),
-        crate::run::runner::preflight(
-            &ctx.project,
-            std::slice::from_ref(&lab),
-            &ctx.project.config.variables,
-        ),
+        labs.iter().flat_map(|l| &l.pages).filter(|p| p.runs()),
+        crate::run::runner::preflight(&ctx.project, &labs, &ctx.project.config.variables),
     )?;
-    let plan = plan::plan(&ctx.project, &lab);
+    let plans: Vec<Plan> = labs.iter().map(|l| plan::plan(&ctx.project, l)).collect();
     match args.format {
+        // One plan object; with `--lang all`, an array of them.
         Format::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&plan).expect("a plan serializes")
+            if ctx.all_locales() {
+                serde_json::to_string_pretty(&plans)
+            } else {
+                serde_json::to_string_pretty(&plans[0])
+            }
+            .expect("a plan serializes")
         ),
-        Format::Text => print!("{}", text(&plan, ui::color_enabled(false))),
+        Format::Text => {
+            let texts: Vec<String> = plans
+                .iter()
+                .map(|p| text(p, ui::color_enabled(false)))
+                .collect();
+            print!("{}", texts.join("\n"));
+        }
     }
     Ok(exit::OK)
 }

@@ -52,24 +52,25 @@ fn width() -> usize {
 
 pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let vars = parse_vars(&args.vars)?;
-    let target = ctx.lab_target(&args.target)?;
-    let locale = target.locale;
     let project = &ctx.project;
     // The HTML site carries every language the lab exists in; the terminal
-    // shows one.
+    // shows one, or each with `--lang all`.
+    let (shown, name) = super::lab_locales(ctx, &args.target)?;
     let mut trees: Vec<Tree> = Vec::new();
-    trees.push(project.load(&locale)?);
+    for l in &shown {
+        trees.push(project.load(l)?);
+    }
     if args.html.is_some() {
         for l in &project.config.locales {
-            if *l != locale && project.config.locale_root(l).is_dir() {
+            if !shown.contains(l) && project.config.locale_root(l).is_dir() {
                 trees.push(project.load(l)?);
             }
         }
     }
-    let lab = trees[0].lab(&target.name)?;
+    let lab = trees[0].lab(&name)?;
     let mut labs: Vec<Lab> = vec![lab];
     for tree in &trees[1..] {
-        if let Ok(l) = tree.lab(&target.name).or_else(|_| tree.lab(&labs[0].id)) {
+        if let Ok(l) = tree.lab(&name).or_else(|_| tree.lab(&labs[0].id)) {
             labs.push(l);
         }
     }
@@ -101,15 +102,19 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
                 color: ui::color_enabled(false),
                 width: width(),
             };
-            let lab = &labs[0];
             let mut out = String::new();
-            for (i, page) in lab.pages.iter().enumerate() {
+            let pages: Vec<&crate::model::Page> = labs
+                .iter()
+                .filter(|l| shown.contains(&l.locale))
+                .flat_map(|l| &l.pages)
+                .collect();
+            for (i, page) in pages.iter().enumerate() {
                 let prepared = renderer.prepare(page, &mut diags)?;
-                let header = (lab.pages.len() > 1).then(|| {
+                let header = (pages.len() > 1).then(|| {
                     format!(
                         "── {}/{} · {} ──",
                         i + 1,
-                        lab.pages.len(),
+                        pages.len(),
                         project.display_path(&page.file)
                     )
                 });

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use crate::durations::Durations;
 use crate::error::Error;
-use crate::i18n::{self, Lang};
 use crate::model::{Lab, Page};
 use crate::msg;
 use crate::run::progress::{self, Console, Expectations};
@@ -97,13 +96,7 @@ fn expected_ms(page: &Page, recorded: &Durations) -> u64 {
 }
 
 fn find_bash() -> Option<PathBuf> {
-    use std::os::unix::fs::PermissionsExt;
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join("bash"))
-        .find(|p| {
-            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        })
+    crate::run::requires::find_program("bash")
 }
 
 /// `PAGE[:LINE]` against the labs to run: the page by path within its
@@ -182,37 +175,31 @@ fn resolve_from(
 
 pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let config = &ctx.project.config;
-    let all_langs = ctx.lang_flag.as_deref() == Some("all");
-    if all_langs {
-        // `--lang all` picks content; messages follow the environment.
-        i18n::set_lang(Lang::detect(None));
-    }
     if args.lab.is_none() && !args.all {
         return Err(usage(msg!("run-no-lab")));
     }
-    if all_langs && !args.all {
-        return Err(usage(msg!("run-lang-all-needs-all")));
-    }
-    let target = match &args.lab {
-        Some(name) => Some(ctx.lab_target(name)?),
-        None => None,
-    };
-    let locales: Vec<String> = if all_langs {
-        let mut l = config.locales.clone();
-        l.sort_by_key(|x| *x != config.source_locale);
-        l
-    } else if let Some(t) = &target {
-        vec![t.locale.clone()]
-    } else {
-        vec![ctx.content_locale()?]
+    // A lab argument may be a path typed from here, which picks its locale.
+    let (locales, name) = match &args.lab {
+        Some(arg) => {
+            let (locales, name) = super::lab_locales(ctx, arg)?;
+            (locales, Some(name))
+        }
+        None => (ctx.content_locales()?, None),
     };
 
     // The labs, in run order, before sharding.
     let mut labs: Vec<Lab> = Vec::new();
     for locale in &locales {
         let tree = ctx.project.load(locale)?;
-        match &target {
-            Some(t) => labs.push(tree.lab(&t.name)?),
+        match &name {
+            // With `--lang all`, a lab not translated into a locale yet is
+            // run where it exists.
+            Some(name) => match tree.lab(name) {
+                Ok(lab) => labs.push(lab),
+                Err(Error::UnknownLab { .. })
+                    if ctx.all_locales() && *locale != config.source_locale => {}
+                Err(e) => return Err(e),
+            },
             None => labs.extend(workshop_labs(&tree)),
         }
     }
@@ -327,6 +314,8 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         check_leaks: args.check_leaks,
     };
     // Everything that can refuse the run comes before anything is created.
+    let run_labs: Vec<Lab> = units.iter().map(|(_, l)| l.clone()).collect();
+    crate::run::requires::check(&ctx.project, &run_labs)?;
     let mut specs = std::collections::BTreeMap::new();
     for (_, lab) in &units {
         specs.extend(

@@ -23,10 +23,34 @@ pub struct Args {
 pub use super::TextOrJson as Format;
 
 pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
-    let target = ctx.lab_target(&args.lab)?;
-    let tree = ctx.project.load(&target.locale)?;
-    let lab = tree.lab(&target.name)?;
-    let estimate = match time::lab_estimate(&lab) {
+    let durations = Durations::load(&ctx.project.config.durations_file())?;
+    let mut texts = Vec::new();
+    let mut times = Vec::new();
+    for lab in super::labs_in_locales(ctx, &args.lab)? {
+        let rt = required_time(ctx, &lab, durations.as_ref())?;
+        texts.push(text(&rt, &lab.title, ui::color_enabled(false)));
+        times.push(rt);
+    }
+    let out = match args.format {
+        // One breakdown; with `--lang all`, an array of them.
+        Format::Json if ctx.all_locales() => {
+            serde_json::to_string_pretty(&times).expect("a required time serializes") + "\n"
+        }
+        Format::Json => {
+            serde_json::to_string_pretty(&times[0]).expect("a required time serializes") + "\n"
+        }
+        Format::Text => texts.join("\n"),
+    };
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
+    Ok(exit::OK)
+}
+
+fn required_time(
+    ctx: &Context,
+    lab: &crate::model::Lab,
+    durations: Option<&Durations>,
+) -> Result<RequiredTime, Error> {
+    let estimate = match time::lab_estimate(lab) {
         Some((page, line, value)) => Some(time::parse_estimate(value).map_err(|e| {
             Error::Usage(msg!(
                 "time-bad-estimate",
@@ -37,16 +61,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         })?),
         None => None,
     };
-    let durations = Durations::load(&ctx.project.config.durations_file())?;
-    let rt = time::required_time(&ctx.project, &lab, durations.as_ref(), estimate);
-    let out = match args.format {
-        Format::Json => {
-            serde_json::to_string_pretty(&rt).expect("a required time serializes") + "\n"
-        }
-        Format::Text => text(&rt, &lab.title, ui::color_enabled(false)),
-    };
-    let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
-    Ok(exit::OK)
+    Ok(time::required_time(&ctx.project, lab, durations, estimate))
 }
 
 fn pad(s: &str, width: usize, right: bool) -> String {
@@ -73,41 +88,48 @@ pub fn text(rt: &RequiredTime, title: &str, color: bool) -> String {
         ),
     ));
     out.push_str("\n\n");
-    let head = [
-        t!("time-col-page"),
-        t!("time-col-words"),
-        t!("time-col-chars"),
-        t!("time-col-reading"),
-        t!("time-col-recorded"),
+    // Words always; a column per character-counted script the lab uses.
+    type Count = fn(&time::PageTime) -> usize;
+    let scripts: [(&str, Count); 3] = [
+        ("time-col-han", |p| p.han),
+        ("time-col-kana", |p| p.kana),
+        ("time-col-hangul", |p| p.hangul),
     ];
-    let mut rows: Vec<[String; 5]> = rt
+    let used: Vec<(&str, Count)> = scripts
+        .into_iter()
+        .filter(|(_, count)| rt.pages.iter().any(|p| count(p) > 0))
+        .collect();
+    let mut head = vec![t!("time-col-page"), t!("time-col-words")];
+    head.extend(used.iter().map(|(id, _)| crate::i18n::Msg::new(*id).text()));
+    head.extend([t!("time-col-reading"), t!("time-col-recorded")]);
+    let mut rows: Vec<Vec<String>> = rt
         .pages
         .iter()
         .map(|p| {
-            [
-                p.rel.clone(),
-                p.words.to_string(),
-                p.cjk_chars.to_string(),
-                t!("time-minutes", minutes = fmt_minutes(p.reading_minutes)),
-                p.recorded_seconds.map_or_else(
-                    || "—".to_owned(),
-                    |s| t!("time-seconds", seconds = format!("{s:.0}")),
-                ),
-            ]
+            let mut row = vec![p.rel.clone(), p.words.to_string()];
+            row.extend(used.iter().map(|(_, count)| count(p).to_string()));
+            row.push(t!("time-minutes", minutes = fmt_minutes(p.reading_minutes)));
+            row.push(p.recorded_seconds.map_or_else(
+                || "—".to_owned(),
+                |s| t!("time-seconds", seconds = format!("{s:.0}")),
+            ));
+            row
         })
         .collect();
-    rows.push([
+    let mut total = vec![
         t!("time-row-total"),
         rt.pages.iter().map(|p| p.words).sum::<usize>().to_string(),
-        rt.pages
-            .iter()
-            .map(|p| p.cjk_chars)
-            .sum::<usize>()
-            .to_string(),
+    ];
+    total.extend(
+        used.iter()
+            .map(|(_, count)| rt.pages.iter().map(count).sum::<usize>().to_string()),
+    );
+    total.extend([
         t!("time-minutes", minutes = fmt_minutes(rt.reading_minutes)),
         String::new(),
     ]);
-    let widths: Vec<usize> = (0..5)
+    rows.push(total);
+    let widths: Vec<usize> = (0..head.len())
         .map(|c| {
             rows.iter()
                 .map(|r| display_width(&r[c]))
@@ -116,7 +138,7 @@ pub fn text(rt: &RequiredTime, title: &str, color: bool) -> String {
                 .unwrap_or(0)
         })
         .collect();
-    let line = |cells: &[String; 5]| -> String {
+    let line = |cells: &[String]| -> String {
         let parts: Vec<String> = cells
             .iter()
             .enumerate()
@@ -131,7 +153,7 @@ pub fn text(rt: &RequiredTime, title: &str, color: bool) -> String {
             out.push_str(&ui::paint(
                 color,
                 Tone::Dim,
-                &"─".repeat(widths.iter().sum::<usize>() + 8),
+                &"─".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1)),
             ));
             out.push('\n');
         }

@@ -65,7 +65,8 @@ pub struct HistoryMatch {
     pub content: Vec<u8>,
 }
 
-fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
+/// Runs `git -C dir args…` and returns its standard output.
+pub fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -203,7 +204,7 @@ pub fn find_version(file: &Path, recorded: &str) -> Result<HistoryMatch, GitErro
 }
 
 /// Splits `git cat-file --batch` output into objects (`None` for a missing one).
-fn parse_batch(out: &[u8]) -> Vec<Option<Vec<u8>>> {
+pub fn parse_batch(out: &[u8]) -> Vec<Option<Vec<u8>>> {
     let mut objects = Vec::new();
     let mut i = 0;
     while i < out.len() {
@@ -224,6 +225,29 @@ fn parse_batch(out: &[u8]) -> Vec<Option<Vec<u8>>> {
         }
     }
     objects
+}
+
+/// A unified diff for the terminal: headers bold, additions green,
+/// removals red, hunk lines accented, context dim; one line each.
+pub fn paint_diff(diff: &str, color: bool) -> String {
+    use crate::ui::{self, Tone};
+    let mut out = String::with_capacity(diff.len());
+    for line in diff.lines() {
+        let tone = if line.starts_with("+++") || line.starts_with("---") {
+            Tone::Bold
+        } else if line.starts_with('+') {
+            Tone::Good
+        } else if line.starts_with('-') {
+            Tone::Error
+        } else if line.starts_with("@@") {
+            Tone::Accent
+        } else {
+            Tone::Dim
+        };
+        out.push_str(&ui::paint(color, tone, line));
+        out.push('\n');
+    }
+    out
 }
 
 /// A unified diff from `old` to `new`, with file names in the header.

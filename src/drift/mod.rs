@@ -9,6 +9,7 @@
 
 pub mod compare;
 pub mod explain;
+pub mod git;
 pub mod stamp;
 
 use std::collections::{HashMap, HashSet};
@@ -166,6 +167,8 @@ pub struct PageDrift {
     pub differences: Vec<Difference>,
     /// For an orphan: the source page it most likely became.
     pub suggestion: Option<String>,
+    /// When git history decided the status (`drift.source`): what it says.
+    pub git: Option<git::GitBasis>,
 }
 
 impl PageDrift {
@@ -277,6 +280,7 @@ pub fn drift(source: &Tree, target: &Tree, scope: &Scope) -> Result<Vec<PageDrif
                 recorded,
                 differences,
                 suggestion: None,
+                git: None,
             })
         })
         .collect::<Result<_, Error>>()?;
@@ -309,6 +313,7 @@ pub fn drift(source: &Tree, target: &Tree, scope: &Scope) -> Result<Vec<PageDrif
             recorded: t.front.source_hash.clone(),
             differences: Vec::new(),
             suggestion: suggestion.map(|p| p.rel.clone()),
+            git: None,
         });
     }
     Ok(out)

@@ -72,6 +72,23 @@ pub fn parse_line(line: &str) -> Result<Option<Line>, Malformed> {
     if colons == 3 && tail.len() > 3 && tail.ends_with(":::") {
         let label = tail.trim_end_matches(':').trim_end();
         let label = (!label.is_empty()).then(|| label.to_owned());
+        // Microsoft Docs writes the attributes bare (`:::image type="content"
+        // source="…" alt-text="…":::`); they read as attributes when they
+        // parse as such. `alt-text` is prose a translation rewrites, so it
+        // becomes the label, which (like a container's title) is prose.
+        let (label, attrs) = match (label, attrs.is_empty()) {
+            (Some(l), true) => match parse_attrs(&l, 0, l.len()) {
+                Ok(mut parsed) => {
+                    let alt = parsed
+                        .iter()
+                        .position(|(k, _)| k == "alt-text")
+                        .map(|i| parsed.remove(i).1);
+                    (alt, parsed)
+                }
+                Err(_) => (Some(l), attrs),
+            },
+            (label, _) => (label, attrs),
+        };
         return Ok(Some(Line::OneLine(Parsed {
             name,
             indent,
@@ -266,9 +283,13 @@ mod tests {
         {
             Some(Line::OneLine(p)) => {
                 assert_eq!(p.name, "image");
+                assert_eq!(p.label.as_deref(), Some("A"));
                 assert_eq!(
-                    p.label.as_deref(),
-                    Some(r#"type="content" source="media/a.png" alt-text="A""#)
+                    p.attrs,
+                    [
+                        ("type".to_owned(), "content".to_owned()),
+                        ("source".to_owned(), "media/a.png".to_owned()),
+                    ]
                 );
             }
             other => panic!("{other:?}"),

@@ -527,22 +527,44 @@ fn block(f: &Fence, directives: &[Directive], file: &Path, diags: &mut Vec<Diagn
     }
 }
 
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF66..=0xFF9F | 0xAC00..=0xD7AF | 0x20000..=0x2FFFF)
+/// Scripts counted by characters.
+enum CharScript {
+    Han,
+    Kana,
+    Hangul,
+}
+
+fn char_script(c: char) -> Option<CharScript> {
+    match c as u32 {
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F => {
+            Some(CharScript::Han)
+        }
+        0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => Some(CharScript::Kana),
+        0x1100..=0x11FF | 0x3130..=0x318F | 0xA960..=0xA97F | 0xAC00..=0xD7AF | 0xD7B0..=0xD7FF => {
+            Some(CharScript::Hangul)
+        }
+        _ => None,
+    }
 }
 
 fn count_prose(text: &str, stats: &mut ProseStats) {
     for word in text.split_whitespace() {
-        let mut latin = false;
+        let mut spaced = false;
         for c in word.chars() {
-            if is_cjk(c) {
-                stats.cjk_chars += 1;
-            } else if c.is_alphanumeric() {
-                latin = true;
+            match char_script(c) {
+                Some(script) => {
+                    stats.cjk_chars += 1;
+                    match script {
+                        CharScript::Han => stats.han += 1,
+                        CharScript::Kana => stats.kana += 1,
+                        CharScript::Hangul => stats.hangul += 1,
+                    }
+                }
+                None if c.is_alphanumeric() => spaced = true,
+                None => {}
             }
         }
-        if latin {
+        if spaced {
             stats.words += 1;
         }
     }

@@ -164,25 +164,10 @@ pub fn prepare(page: &Page, text: &str, vars: &Vars) -> Doc {
     }
     let mut unclosed = Vec::new();
     for d in &page.directives {
+        // `:::image …:::` opens and closes on one line: one piece, like a leaf.
+        let one_line = d.docs_extension && d.end_line == Some(d.pos.line);
         match d.kind {
-            DirectiveKind::Leaf => {
-                let (callouts, last) = callout_sources(d, &idx);
-                set(&mut slots, d.pos.line, d.pos.line, None);
-                if let Some((first, last)) = d.callouts.first().map(|c| c.line).zip(last) {
-                    set(&mut slots, first, last, None);
-                }
-                let callouts = callouts.iter().map(|c| vars.apply(c)).collect();
-                set(
-                    &mut slots,
-                    d.pos.line,
-                    d.pos.line,
-                    Some(Piece::Leaf {
-                        directive: d.clone(),
-                        callouts,
-                    }),
-                );
-            }
-            DirectiveKind::Container => {
+            DirectiveKind::Container if !one_line => {
                 set(
                     &mut slots,
                     d.pos.line,
@@ -202,6 +187,23 @@ pub fn prepare(page: &Page, text: &str, vars: &Vars) -> Doc {
                     ),
                     None => unclosed.push(d.clone()),
                 }
+            }
+            _ => {
+                let (callouts, last) = callout_sources(d, &idx);
+                set(&mut slots, d.pos.line, d.pos.line, None);
+                if let Some((first, last)) = d.callouts.first().map(|c| c.line).zip(last) {
+                    set(&mut slots, first, last, None);
+                }
+                let callouts = callouts.iter().map(|c| vars.apply(c)).collect();
+                set(
+                    &mut slots,
+                    d.pos.line,
+                    d.pos.line,
+                    Some(Piece::Leaf {
+                        directive: d.clone(),
+                        callouts,
+                    }),
+                );
             }
         }
     }

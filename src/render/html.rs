@@ -25,7 +25,8 @@ use crate::msg;
 use super::terminal::markdown_options;
 use super::{CodeLine, Prepared, Renderer, View, YamlView, html_path, relative_url};
 
-const TEMPLATES: [(&str, &str); 8] = [
+const TEMPLATES: [(&str, &str); 9] = [
+    ("image.html", include_str!("templates/image.html.tera")),
     ("page.html", include_str!("templates/page.html.tera")),
     ("index.html", include_str!("templates/index.html.tera")),
     ("code.html", include_str!("templates/code.html.tera")),
@@ -400,6 +401,11 @@ fn views_html(t: &Templates, p: &Prepared<'_>, links: &Links<'_>) -> Vec<String>
                     ctx.insert("kind", kind);
                     t.render("close.html", &ctx)
                 }
+                View::Image { source, alt } => {
+                    ctx.insert("src", &links.rewrite(source));
+                    ctx.insert("alt", alt);
+                    t.render("image.html", &ctx)
+                }
                 View::Other { name } => {
                     ctx.insert("name", name);
                     ctx.insert("message", &Option::<String>::None);
@@ -442,35 +448,84 @@ struct LangItem {
     title: String,
 }
 
-/// The name of a language in itself ("English", "日本語").
+/// Names of languages in themselves, for the language switch: the
+/// locales workshops are commonly translated into. English and Japanese
+/// come from labrun's own messages; any other locale shows its code.
+const AUTONYMS: [(&str, &str); 18] = [
+    ("ko", "한국어"),
+    ("zh-cn", "简体中文"),
+    ("zh-hans", "简体中文"),
+    ("zh-tw", "繁體中文"),
+    ("zh-hant", "繁體中文"),
+    ("zh", "中文"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("it", "Italiano"),
+    ("pt-br", "Português (Brasil)"),
+    ("pt", "Português"),
+    ("ru", "Русский"),
+    ("uk", "Українська"),
+    ("pl", "Polski"),
+    ("vi", "Tiếng Việt"),
+    ("id", "Bahasa Indonesia"),
+    ("hi", "हिन्दी"),
+];
+
+/// The name of a language in itself ("English", "日本語", "한국어").
 pub fn language_name(locale: &str) -> String {
-    match locale.split(['-', '_']).next().unwrap_or(locale) {
-        "en" | "ja" => msg!("render-language-name").text_in(Lang::from_tag(locale)),
-        _ => locale.to_owned(),
+    let tag = locale.replace('_', "-").to_ascii_lowercase();
+    let base = tag.split('-').next().unwrap_or(&tag);
+    if matches!(base, "en" | "ja") {
+        return msg!("render-language-name").text_in(Lang::from_tag(locale));
     }
+    AUTONYMS
+        .iter()
+        .find(|(code, _)| *code == tag)
+        .or_else(|| AUTONYMS.iter().find(|(code, _)| *code == base))
+        .map_or_else(|| locale.to_owned(), |(_, name)| (*name).to_owned())
 }
 
-/// Images a page shows from its own locale's directory: (path within the
-/// locale, file on disk). Links that leave the locale root are not copied.
+/// Images a page shows (Markdown images and Microsoft Docs `:::image`):
+/// (path within the locale, file on disk), from the page's locale or, for a
+/// translation that shares its source's media, the source locale. Links
+/// that leave the locale root are not copied.
 fn page_images(r: &Renderer<'_>, page: &Page) -> Vec<(PathBuf, PathBuf)> {
-    let root = r.project.config.locale_root(&page.locale);
-    let Ok(canonical_root) = root.canonicalize() else {
-        return Vec::new();
-    };
-    page.links
+    let config = &r.project.config;
+    let roots: Vec<(PathBuf, PathBuf)> = [&page.locale, &config.source_locale]
+        .into_iter()
+        .filter_map(|l| {
+            let root = config.locale_root(l);
+            let canonical = root.canonicalize().ok()?;
+            Some((root, canonical))
+        })
+        .collect();
+    let markdown = page
+        .links
         .iter()
         .filter(|l| l.kind == crate::model::LinkKind::Image && l.is_relative())
-        .filter_map(|l| {
-            let path = l.dest.split(['?', '#']).next().unwrap_or("");
+        .map(|l| l.dest.as_str());
+    let docs = page
+        .directives
+        .iter()
+        .filter(|d| d.name == "image" && d.docs_extension)
+        .filter_map(|d| d.attr("source"));
+    markdown
+        .chain(docs)
+        .filter(|dest| !dest.contains("://") && !dest.starts_with('/'))
+        .filter_map(|dest| {
+            let path = dest.split(['?', '#']).next().unwrap_or("");
             let joined = if page.dir().is_empty() {
                 path.to_owned()
             } else {
                 format!("{}/{path}", page.dir())
             };
             let rel = crate::manifest::normalize_relative(&joined).ok()?;
-            let file = root.join(&rel);
-            let real = file.canonicalize().ok()?;
-            (real.is_file() && real.starts_with(&canonical_root)).then_some((rel, file))
+            roots.iter().find_map(|(root, canonical)| {
+                let file = root.join(&rel);
+                let real = file.canonicalize().ok()?;
+                (real.is_file() && real.starts_with(canonical)).then_some((rel.clone(), file))
+            })
         })
         .collect()
 }
@@ -503,6 +558,15 @@ pub fn write_site(
         Ok(path)
     };
     written.push(write("style.css", STYLE)?);
+    // The language switch lists every locale of the project, those this
+    // lab was rendered in first (source first), then the rest in the
+    // project's order.
+    let mut locales: Vec<String> = labs.iter().map(|l| l.locale.clone()).collect();
+    for l in &r.project.config.locales {
+        if !locales.contains(l) {
+            locales.push(l.clone());
+        }
+    }
     for lab in labs {
         let lang = Lang::from_tag(&lab.locale);
         let nav_paths: Vec<String> = lab
@@ -530,21 +594,22 @@ pub fn write_site(
                     current: p.rel == page.rel,
                 })
                 .collect();
-            // Only languages this page exists in.
-            let languages: Vec<LangItem> = labs
+            // Every locale of the project: a link where this page is
+            // translated, its name alone where it is not (yet).
+            let languages: Vec<LangItem> = locales
                 .iter()
-                .filter(|other| {
-                    other.locale == lab.locale
-                        || rendered[other.locale.as_str()].contains(&page.rel)
-                })
-                .map(|other| LangItem {
-                    code: other.locale.clone(),
-                    name: language_name(&other.locale),
-                    href: rendered[other.locale.as_str()]
-                        .contains(&page.rel)
-                        .then(|| relative_url(from, &html_path(&other.locale, &page.rel))),
-                    current: other.locale == lab.locale,
-                    title: other.title.clone(),
+                .map(|locale| {
+                    let other = labs.iter().find(|l| l.locale == *locale);
+                    let has_page = rendered
+                        .get(locale.as_str())
+                        .is_some_and(|set| set.contains(&page.rel));
+                    LangItem {
+                        code: locale.clone(),
+                        name: language_name(locale),
+                        href: has_page.then(|| relative_url(from, &html_path(locale, &page.rel))),
+                        current: *locale == lab.locale,
+                        title: other.map_or_else(String::new, |o| o.title.clone()),
+                    }
                 })
                 .collect();
             let item = |j: usize| {
@@ -563,6 +628,10 @@ pub fn write_site(
             ctx.insert("home", &relative_url(from, "index.html"));
             ctx.insert("languages", &languages);
             ctx.insert("lang_label", &msg!("render-html-languages").text_in(lang));
+            ctx.insert(
+                "untranslated_label",
+                &msg!("render-html-untranslated").text_in(lang),
+            );
             ctx.insert("nav_label", &msg!("render-html-pages").text_in(lang));
             ctx.insert("pager_label", &msg!("render-html-pager").text_in(lang));
             ctx.insert("nav", &nav);

@@ -41,6 +41,12 @@ pub enum View {
     Close {
         kind: String,
     },
+    /// Microsoft Docs' `:::image type="content" source="…" alt-text="…":::`.
+    Image {
+        /// As written, relative to the page.
+        source: String,
+        alt: String,
+    },
     /// A leaf directive labrun does not draw (`::video`, …): its name.
     Other {
         name: String,
@@ -264,6 +270,10 @@ impl<'a> Renderer<'a> {
                     "required-time" => self
                         .required_time(page, d, lang)
                         .map(|v| View::Time(Box::new(v))),
+                    "image" if d.attr("source").is_some() => Ok(View::Image {
+                        source: d.attr("source").unwrap_or_default().to_owned(),
+                        alt: self.vars.apply(d.label.as_deref().unwrap_or_default()),
+                    }),
                     _ => Ok(View::Other {
                         name: d.name.clone(),
                     }),

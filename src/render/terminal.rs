@@ -295,6 +295,16 @@ impl Writer {
                 self.pop_prefix();
                 self.line("╰─");
             }
+            View::Image { source, alt } => {
+                self.gap();
+                let text = if alt.trim().is_empty() {
+                    clean(source)
+                } else {
+                    format!("{} ({})", clean(alt), clean(source))
+                };
+                let l = self.paint(Tone::Dim, &format!("[🖼 {text}]"));
+                self.line(&l);
+            }
             View::Other { name } => {
                 self.gap();
                 let l = self.paint(Tone::Dim, &format!("[::{}]", clean(name)));

@@ -3,11 +3,12 @@
 //! total = (reading time of the lab's pages + execution time) × factor,
 //! rounded up to a multiple of 5 minutes.
 //!
-//! - Reading: English is read by words (about [`WORDS_PER_MINUTE`]), Japanese
-//!   by characters (about [`CJK_CHARS_PER_MINUTE`]): Japanese has no spaces,
-//!   so counting words would make any Japanese page a one-minute read. The
-//!   counts come from the model ([`ProseStats`]); a page mixing both scripts
-//!   adds both.
+//! - Reading, per script: scripts with spaces between words by words (about
+//!   [`WORDS_PER_MINUTE`]); Han, kana and Hangul by characters (about
+//!   [`CJK_CHARS_PER_MINUTE`] each, the usual figure for Chinese, Japanese
+//!   and Korean): Japanese and Chinese have no spaces, so counting words
+//!   would make any such page a one-minute read. The counts come from the
+//!   model ([`ProseStats`]); a page mixing scripts adds them all.
 //! - Execution, first that applies: the durations recorded by
 //!   `labrun run --record-durations` (sum over the lab's pages); the
 //!   directive's `estimatedLabExecutionTimeMinutes`; the lab's timeouts and
@@ -22,15 +23,25 @@ use crate::model::{Lab, Page, ProseStats};
 
 /// English reading speed (words per minute).
 pub const WORDS_PER_MINUTE: f64 = 200.0;
-/// Japanese (and other scripts without spaces) reading speed, in characters
-/// per minute.
+/// Reading speed of Han, kana and Hangul, in characters per minute.
 pub const CJK_CHARS_PER_MINUTE: f64 = 500.0;
+/// Characters per minute of each script read by characters: (Han, kana,
+/// Hangul).
+pub const CHARS_PER_MINUTE: (f64, f64, f64) = (
+    CJK_CHARS_PER_MINUTE,
+    CJK_CHARS_PER_MINUTE,
+    CJK_CHARS_PER_MINUTE,
+);
 /// The attribute of `::required-time` that gives the execution time.
 pub const ESTIMATE_ATTR: &str = "estimatedLabExecutionTimeMinutes";
 
 /// Minutes to read prose with these counts.
 pub fn reading_minutes(stats: &ProseStats) -> f64 {
-    stats.words as f64 / WORDS_PER_MINUTE + stats.cjk_chars as f64 / CJK_CHARS_PER_MINUTE
+    let (han, kana, hangul) = CHARS_PER_MINUTE;
+    stats.words as f64 / WORDS_PER_MINUTE
+        + stats.han as f64 / han
+        + stats.kana as f64 / kana
+        + stats.hangul as f64 / hangul
 }
 
 /// Rounds minutes up to the next multiple of 5 (0 stays 0). A hair of
@@ -84,7 +95,11 @@ pub struct PageTime {
     pub rel: String,
     pub title: String,
     pub words: usize,
+    /// Han, kana and Hangul together.
     pub cjk_chars: usize,
+    pub han: usize,
+    pub kana: usize,
+    pub hangul: usize,
     pub reading_minutes: f64,
     /// Recorded run time of the page's blocks, when the durations file has it.
     pub recorded_seconds: Option<f64>,
@@ -147,6 +162,9 @@ pub fn required_time(
             title: p.title.clone(),
             words: p.prose.words,
             cjk_chars: p.prose.cjk_chars,
+            han: p.prose.han,
+            kana: p.prose.kana,
+            hangul: p.prose.hangul,
             reading_minutes: reading_minutes(&p.prose),
             recorded_seconds: durations
                 .and_then(|d| d.page_ms(&p.rel))
@@ -210,6 +228,22 @@ mod tests {
         assert!((reading_minutes(&s) - 1.8).abs() < 1e-9);
         let long = stats(&"あ".repeat(5000));
         assert!((reading_minutes(&long) - 10.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn korean_and_chinese_read_by_characters_per_script() {
+        // Korean separates words with spaces, but is read by syllables.
+        let ko = stats(&"한국어 문장을 읽습니다. ".repeat(50));
+        assert_eq!((ko.words, ko.hangul, ko.han, ko.kana), (0, 500, 0, 0));
+        assert!((reading_minutes(&ko) - 1.0).abs() < 1e-9);
+        let zh = stats(&"这是中文句子。".repeat(100));
+        assert_eq!((zh.words, zh.han, zh.hangul), (0, 600, 0));
+        let ja = stats("日本語のテキスト");
+        assert_eq!((ja.han, ja.kana, ja.cjk_chars), (3, 5, 8));
+        // A Korean page with an English command name counts both.
+        let mixed = stats("`kubectl` 명령으로 Pod를 확인합니다");
+        assert_eq!(mixed.words, 2, "kubectl, Pod를");
+        assert_eq!(mixed.hangul, 10);
     }
 
     #[test]

@@ -7,12 +7,14 @@
 //! - [`runner`]: pages, blocks, hooks, failures;
 //! - [`report`]: the JSON and JUnit reports, and merging them;
 //! - [`shard`]: splitting a workshop across CI jobs;
-//! - [`progress`]: what the person or the CI log sees.
+//! - [`progress`]: what the person or the CI log sees;
+//! - [`requires`]: the commands a lab's environments need.
 
 pub mod prepare;
 pub mod procs;
 pub mod progress;
 pub mod report;
+pub mod requires;
 pub mod runner;
 pub mod session;
 pub mod shard;

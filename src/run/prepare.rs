@@ -33,6 +33,21 @@ pub fn function(cfg: &PrepareEnvironment, root: &Path, bash: &Path) -> String {
         }
     };
     let requires: Vec<String> = cfg.requires.iter().map(|r| quote(r)).collect();
+    // Patterns and tool names are validated with the configuration (no
+    // quotes, spaces or shell syntax), so they go into the `case` as written;
+    // `;;&` goes on testing, so every matching pattern adds its tools.
+    let mut per_environment = String::new();
+    if !cfg.environments.is_empty() {
+        per_environment.push_str("  case $__lr_id in\n");
+        for (pattern, env) in &cfg.environments {
+            let tools: Vec<String> = env.requires.iter().map(|r| quote(r)).collect();
+            per_environment.push_str(&format!(
+                "    {pattern}) __lr_req+=({}) ;;&\n",
+                tools.join(" ")
+            ));
+        }
+        per_environment.push_str("  esac\n");
+    }
     let state = cfg.state.as_deref().map(abs).unwrap_or_default();
     let m = |id: &str| {
         quote(
@@ -48,7 +63,9 @@ pub fn function(cfg: &PrepareEnvironment, root: &Path, bash: &Path) -> String {
         r#"prepare-environment() {{
   if [[ $# -ne 1 || -z ${{1-}} ]]; then builtin printf '%s\n' {usage} >&2; builtin return 2; fi
   builtin local __lr_id=$1 __lr_t __lr_f __lr_m __lr_rc=0
-  for __lr_t in {requires}; do
+  builtin local -a __lr_req
+  __lr_req=({requires})
+{per_environment}  for __lr_t in "${{__lr_req[@]}}"; do
     if ! builtin command -v -- "$__lr_t" >/dev/null 2>&1; then
       __lr_m={missing}; builtin printf '%s\n' "${{__lr_m//{TOOL}/$__lr_t}}" >&2; builtin return 127
     fi
@@ -85,6 +102,7 @@ pub fn function(cfg: &PrepareEnvironment, root: &Path, bash: &Path) -> String {
 "#,
         usage = quote(&t!("run-prepare-usage")),
         requires = requires.join(" "),
+        per_environment = per_environment,
         missing = m("run-prepare-missing-tool"),
         cleanup = quote(&abs(&cfg.cleanup)),
         setup = quote(&abs(&cfg.setup)),
