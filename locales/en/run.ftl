@@ -34,6 +34,7 @@ help-report-merge-junit = With JSON inputs: also write the merged run as JUnit X
 run-no-lab = name a lab to run, or use --all to run every lab
 run-lang-all-needs-all = --lang all is only for --all; name one language to run a single lab
 run-bad-var = --var { $value } must look like KEY=VALUE, with a KEY of letters, digits and _
+run-bad-wait-scale = LABRUN_WAIT_SCALE={ $value } must be a number from 0 to 1 (the fraction of each wait= pause to sleep; meant for tests against a simulated cluster)
 run-bad-glob = --only { $glob } is not a valid glob: { $detail }
 run-only-matches-nothing = --only { $glob } matches no page of the labs to run
 run-bad-shard = --shard { $shard } must be K/N with 1 ≤ K ≤ N, for example 2/4

@@ -34,6 +34,7 @@ help-report-merge-junit = 入力が JSON のとき、まとめた結果を JUnit
 run-no-lab = 実行するラボを指定するか、--all ですべてのラボを実行してください
 run-lang-all-needs-all = --lang all は --all と一緒にしか使えません。ラボを 1 つ実行するときは言語を 1 つ指定してください
 run-bad-var = --var { $value } は KEY=VALUE の形で指定してください（KEY は英数字と _ のみ）
+run-bad-wait-scale = LABRUN_WAIT_SCALE={ $value } には 0 から 1 までの数を指定してください（wait= の待ち時間のうち実際に待つ割合で、シミュレートしたクラスターでのテスト用です）
 run-bad-glob = --only { $glob } は正しい glob ではありません: { $detail }
 run-only-matches-nothing = --only { $glob } に一致するページが、実行するラボにありません
 run-bad-shard = --shard { $shard } は 1 ≤ K ≤ N の K/N の形で指定してください（例: 2/4）

@@ -54,6 +54,9 @@ pub struct Settings {
     /// against it, and leaks looked for with `check_leaks`.
     pub cluster: Option<Cluster>,
     pub check_leaks: bool,
+    /// `wait=` pauses last this fraction of their seconds (1 normally;
+    /// `LABRUN_WAIT_SCALE` for tests against a simulated cluster).
+    pub wait_scale: f64,
 }
 
 /// The cluster a run talks to, and the declarative hooks of its labs.
@@ -801,7 +804,7 @@ impl<'a> Runner<'a> {
         }
         if !report.status.is_failure()
             && let Some(w) = a.wait.filter(|w| *w > 0)
-            && !self.stop.sleep(Duration::from_secs(w))
+            && !self.stop.sleep(scaled_wait(w, self.settings.wait_scale))
         {
             self.interrupted = true;
         }
@@ -1112,6 +1115,11 @@ impl<'a> Runner<'a> {
     }
 }
 
+/// A `wait=` pause of `seconds`, times the run's wait scale.
+pub fn scaled_wait(seconds: u64, scale: f64) -> Duration {
+    Duration::from_secs_f64(seconds as f64 * scale)
+}
+
 /// Bytes of a file from an offset on (live output).
 fn read_from(path: &Path, offset: u64) -> std::io::Result<Vec<u8>> {
     let mut f = File::open(path)?;
@@ -1145,6 +1153,13 @@ mod tests {
         assert_eq!(tail(b"a\nb\nc\n", 2), ["b", "c"]);
         assert!(tail(b"", 2).is_empty());
         assert_eq!(tail(b"x", 5), ["x"]);
+    }
+
+    #[test]
+    fn waits_scale() {
+        assert_eq!(scaled_wait(30, 1.0), Duration::from_secs(30));
+        assert_eq!(scaled_wait(30, 0.01), Duration::from_millis(300));
+        assert_eq!(scaled_wait(30, 0.0), Duration::ZERO);
     }
 
     #[test]
