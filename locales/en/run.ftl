@@ -58,6 +58,7 @@ run-lab-start = ▶ { $title } ({ $lab }, { $locale }): { $pages ->
     }
 run-lab-done = { $lab } ({ $locale }) in { $duration }
 run-suite-hook = suite hook { $file } { $phase }: { $status }
+run-cleanup = the lab's cleanup { $file }: { $status }
 run-ms = { $ms } ms
 run-seconds = { $seconds } s
 run-minutes = { $minutes } min { $seconds } s

@@ -52,6 +52,7 @@ run-progress-eta = 残り
 run-lab-start = ▶ { $title }（{ $lab }、{ $locale }）: { $pages } ページ、{ $blocks } ブロック
 run-lab-done = { $lab }（{ $locale }）: { $duration }
 run-suite-hook = スイートフック { $file } { $phase }: { $status }
+run-cleanup = ラボの後片付け { $file }: { $status }
 run-ms = { $ms } ミリ秒
 run-seconds = { $seconds } 秒
 run-minutes = { $minutes } 分 { $seconds } 秒

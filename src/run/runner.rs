@@ -95,6 +95,8 @@ pub trait Observer {
     fn output(&mut self, bytes: &[u8]);
     fn block_done(&mut self, page: &Page, block: &BlockReport);
     fn suite_hook_done(&mut self, hook: &HookReport);
+    /// `--check-leaks`: the lab's cleanup ran (before the after-snapshot).
+    fn cleanup_done(&mut self, hook: &HookReport);
     fn page_done(&mut self, page: &PageReport);
     fn lab_done(&mut self, lab: &LabReport);
     /// `--check-leaks`: what the lab left in the cluster, as a table.
@@ -420,6 +422,7 @@ impl<'a> Runner<'a> {
             session = Some(self.start_session(lab, &work_dir, &log_base, &slug)?);
         }
 
+        let mut cleanup: Option<HookReport> = None;
         let mut suite_open: Vec<(String, PathBuf, bool)> = Vec::new(); // dir, hook, before ok
         let mut suite_reports = Vec::new();
         let suite_log = log_base.join(format!("{slug}.suite.log"));
@@ -484,6 +487,11 @@ impl<'a> Runner<'a> {
             if let Some(id) = sess.state().scalar("LABRUN_ENVIRONMENT") {
                 self.environment = Some(id);
             }
+            // --check-leaks: the lab's cleanup runs before the after-snapshot,
+            // so that only what the cleanup misses counts as left behind.
+            if before.is_some() && !self.interrupted() {
+                cleanup = self.cleanup(sess, &log_base, &slug)?;
+            }
             sess.close();
         }
         super::procs::reap_orphans();
@@ -494,7 +502,7 @@ impl<'a> Runner<'a> {
             _ => None,
         };
         let status = Status::combine(pages.iter().map(|p: &PageReport| p.status).chain(
-            suite_reports.iter().map(|h: &HookReport| {
+            suite_reports.iter().chain(&cleanup).map(|h: &HookReport| {
                 if h.status.is_failure() {
                     Status::Failed
                 } else {
@@ -514,6 +522,7 @@ impl<'a> Runner<'a> {
             duration_ms: ms(started.elapsed()),
             work_dir: work_dir.to_string_lossy().into_owned(),
             suite_hooks: suite_reports,
+            cleanup,
             pages,
             leaks: leaks
                 .as_ref()
@@ -524,6 +533,71 @@ impl<'a> Runner<'a> {
         }
         self.obs.lab_done(&report);
         Ok(report)
+    }
+
+    /// Runs the cleanup of the environment the lab prepared (the script
+    /// `prepare-environment` of the next lab would run) and forgets it;
+    /// `None` when there is nothing to clean up.
+    fn cleanup(
+        &mut self,
+        sess: &mut Session,
+        log_base: &Path,
+        slug: &str,
+    ) -> Result<Option<HookReport>, Error> {
+        let Some(id) = sess.state().scalar("LABRUN_ENVIRONMENT") else {
+            return Ok(None);
+        };
+        let cfg = &self.project.config.prepare_environment;
+        let root = self.project.root();
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_owned());
+        let Some(file) = super::prepare::cleanup_script(cfg, &root, &id) else {
+            return Ok(None);
+        };
+        let log_path = log_base.join(format!("{slug}.cleanup.log"));
+        let mut log = PageLog::open(log_path.clone()).map_err(|e| Error::io(&log_path, e))?;
+        let io = |e: std::io::Error| Error::io(&log_path, e);
+        let log_line = log
+            .write(&format!("==> {} ({id})\n", self.display(&file)))
+            .map_err(io)?;
+        let f = sess
+            .run_block(
+                super::prepare::CLEANUP,
+                &log_path,
+                Duration::from_secs(self.settings.block_timeout),
+                &mut |_| {},
+            )
+            .map_err(io)?;
+        let output = log.catch_up().map_err(io)?;
+        if self.settings.verbose {
+            self.obs.output(&output);
+        }
+        match f.end {
+            End::Interrupted => self.interrupted = true,
+            End::SessionLost => self.session_lost = true,
+            _ => {}
+        }
+        let status = match f.end {
+            End::Exited(0) => Status::Passed,
+            End::TimedOut => Status::TimedOut,
+            _ => Status::Failed,
+        };
+        if status == Status::Passed {
+            self.environment = None;
+        }
+        let report = HookReport {
+            name: "cleanup".to_owned(),
+            phase: "after".to_owned(),
+            file: self.display(&file),
+            dir: None,
+            status,
+            exit_code: f.status(),
+            duration_ms: ms(f.elapsed),
+            output_tail: tail(&output, TAIL_LINES),
+            log: Some(log_path.to_string_lossy().into_owned()),
+            log_line: Some(log_line),
+        };
+        self.obs.cleanup_done(&report);
+        Ok(Some(report))
     }
 
     fn start_session(
