@@ -550,6 +550,9 @@ def serve_person(server, store, args):
     def stop(signum, frame):
         raise KeyboardInterrupt
 
+    # SIGINT too: a shell starting it in the background ignores SIGINT, and
+    # Python then does not turn it into KeyboardInterrupt by itself.
+    signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
         while thread.is_alive():
