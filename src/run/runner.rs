@@ -567,35 +567,10 @@ impl<'a> Runner<'a> {
                 &mut |_| {},
             )
             .map_err(io)?;
-        let output = log.catch_up().map_err(io)?;
-        if self.settings.verbose {
-            self.obs.output(&output);
-        }
-        match f.end {
-            End::Interrupted => self.interrupted = true,
-            End::SessionLost => self.session_lost = true,
-            _ => {}
-        }
-        let status = match f.end {
-            End::Exited(0) => Status::Passed,
-            End::TimedOut => Status::TimedOut,
-            _ => Status::Failed,
-        };
-        if status == Status::Passed {
+        let report = self.finish_hook("cleanup", "after", &file, &f, &mut log, log_line)?;
+        if report.status == Status::Passed {
             self.environment = None;
         }
-        let report = HookReport {
-            name: "cleanup".to_owned(),
-            phase: "after".to_owned(),
-            file: self.display(&file),
-            dir: None,
-            status,
-            exit_code: f.status(),
-            duration_ms: ms(f.elapsed),
-            output_tail: tail(&output, TAIL_LINES),
-            log: Some(log_path.to_string_lossy().into_owned()),
-            log_line: Some(log_line),
-        };
         self.obs.cleanup_done(&report);
         Ok(Some(report))
     }
@@ -1100,7 +1075,21 @@ impl<'a> Runner<'a> {
                 &mut |_| {},
             )
             .map_err(io)?;
-        let output = log.catch_up().map_err(io)?;
+        self.finish_hook(name, phase, file, &f, log, log_line)
+    }
+
+    /// The report of a hook (or the cleanup) that ran into `log` from
+    /// `log_line`; notes an interrupt or a lost session.
+    fn finish_hook(
+        &mut self,
+        name: &str,
+        phase: &str,
+        file: &Path,
+        f: &Finished,
+        log: &mut PageLog,
+        log_line: u64,
+    ) -> Result<HookReport, Error> {
+        let output = log.catch_up().map_err(|e| Error::io(&log.path, e))?;
         if self.settings.verbose {
             self.obs.output(&output);
         }
