@@ -31,7 +31,25 @@ fn workshop_copy() -> tempfile::TempDir {
     dir
 }
 
+/// The double, after checking that kubectl can `exec` into it: over
+/// WebSocket, which kubectl speaks from 1.30 on (the double has no SPDY).
 fn start_double() -> Double {
+    let out = Command::new(verify_support::kubectl())
+        .args(["version", "--client", "-o", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let minor: u32 = v["clientVersion"]["minor"]
+        .as_str()
+        .unwrap_or("0")
+        .trim_end_matches('+')
+        .parse()
+        .unwrap_or(0);
+    assert!(
+        v["clientVersion"]["major"] == "1" && minor >= 30,
+        "these tests need kubectl 1.30 or later (exec over WebSocket); found {}",
+        v["clientVersion"]["gitVersion"]
+    );
     Double::start_with(&["--time-scale", "0"])
 }
 
