@@ -57,6 +57,8 @@ class Simulation:
         self.pod_ips = 0
         self.service_ips = 0
         self.scheduled = 0
+        # Workloads being reconciled: deleting their Pods must not start another round.
+        self.reconciling = set()
 
     # -- addresses
 
@@ -192,13 +194,7 @@ class Simulation:
         if kind.kind == "Namespace":
             self.seed_namespace(obj["metadata"]["name"])
         elif kind.kind in ("Deployment", "DaemonSet"):
-            name = obj["metadata"]["name"]
-            if self.store.controller_delay > 0:
-                t = threading.Timer(self.store.controller_delay, self.reconcile, (kind.kind, ns, name))
-                t.daemon = True
-                t.start()
-            else:
-                self.reconcile(kind.kind, ns, name)
+            self.schedule_reconcile(kind.kind, ns, obj["metadata"]["name"])
         elif kind.kind in ("Pod", "Service"):
             self.sync_endpoints(ns)
 
@@ -209,6 +205,10 @@ class Simulation:
             for key in [k for k in self.store.pod_logs if k[:2] == (ns, obj["metadata"]["name"])]:
                 del self.store.pod_logs[key]
             self.sync_endpoints(ns)
+            # A workload replaces a Pod deleted under it.
+            for ref in obj["metadata"].get("ownerReferences") or []:
+                if ref.get("kind") in ("Deployment", "DaemonSet"):
+                    self.schedule_reconcile(ref["kind"], ns, ref.get("name"))
         elif obj["kind"] == "Service":
             self.sync_endpoints(ns)
 
@@ -290,105 +290,124 @@ class Simulation:
 
     # -- workloads
 
+    def schedule_reconcile(self, kind_name, ns, name):
+        if (kind_name, ns, name) in self.reconciling:
+            return
+        if self.store.controller_delay > 0:
+            t = threading.Timer(self.store.controller_delay, self.reconcile, (kind_name, ns, name))
+            t.daemon = True
+            t.start()
+        else:
+            self.reconcile(kind_name, ns, name)
+
     def reconcile(self, kind_name, ns, name):
         """What the Deployment (and ReplicaSet) or DaemonSet controller would
         do: Pods from the current template, old ones replaced, then status."""
         store = self.store
-        kind, pod_kind = kind_of(kind_name, "apps/v1"), kind_of("Pod")
+        kind = kind_of(kind_name, "apps/v1")
         with store.lock:
-            obj = store.objects.get(store.key(kind, ns, name))
-            if obj is None:
+            if store.objects.get(store.key(kind, ns, name)) is None:
                 return
-            uid = obj["metadata"]["uid"]
-            template = obj["spec"].get("template", {})
-            digest = template_hash(template)
-            hash_label = "pod-template-hash" if kind_name == "Deployment" else "controller-revision-hash"
-            mine = [
-                o
-                for o in store.objects_of("v1", "Pod", ns)
-                if any(r.get("uid") == uid for r in o["metadata"].get("ownerReferences", []))
-            ]
-            for pod in mine:
-                if (pod["metadata"].get("labels") or {}).get(hash_label) != digest:
-                    store.delete(pod_kind, ns, pod["metadata"]["name"])
-            current = [p for p in mine if (p["metadata"].get("labels") or {}).get(hash_label) == digest]
-            if kind_name == "Deployment":
-                want = int(obj["spec"].get("replicas", 1))
-                for pod in current[want:]:
-                    store.delete(pod_kind, ns, pod["metadata"]["name"])
-                places = [None] * max(0, want - len(current))
-            else:
-                taken = {p.get("spec", {}).get("nodeName") for p in current}
-                want = len(NODES)
-                places = [n for n, _ in NODES if n not in taken]
-            for node in places:
-                pod = {
-                    "metadata": {
-                        "name": f"{name}-{digest}-{suffix()}" if kind_name == "Deployment" else f"{name}-{suffix()}",
-                        "labels": {**(template.get("metadata", {}).get("labels") or {}), hash_label: digest},
-                        "annotations": dict(template.get("metadata", {}).get("annotations") or {}),
-                        "ownerReferences": [
-                            {
-                                "apiVersion": "apps/v1",
-                                "kind": kind_name,
-                                "name": name,
-                                "uid": uid,
-                                "controller": True,
-                                "blockOwnerDeletion": True,
-                            }
-                        ],
-                    },
-                    "spec": copy.deepcopy(template.get("spec", {})),
-                }
-                if node:
-                    pod["spec"]["nodeName"] = node
-                store.create(pod_kind, ns, pod)
-            store.create(
-                kind_of("Event"),
-                ns,
-                {
-                    "metadata": {"generateName": name + "."},
-                    "involvedObject": {"kind": kind_name, "name": name, "namespace": ns, "uid": uid},
-                    "reason": "ScalingReplicaSet" if kind_name == "Deployment" else "SuccessfulCreate",
-                    "message": f"Scaled {name} to {want}" if kind_name == "Deployment" else f"{name}: {want} Pods",
-                    "type": "Normal",
-                },
-            )
-            generation = obj["metadata"].get("generation", 1)
-            if kind_name == "Deployment":
-                obj["status"] = {
-                    "observedGeneration": generation,
-                    "replicas": want,
-                    "readyReplicas": want,
-                    "availableReplicas": want,
-                    "updatedReplicas": want,
-                    "conditions": [
+            self.reconciling.add((kind_name, ns, name))
+            try:
+                self.reconcile_now(kind_name, ns, name)
+            finally:
+                self.reconciling.discard((kind_name, ns, name))
+
+    def reconcile_now(self, kind_name, ns, name):
+        store = self.store
+        kind, pod_kind = kind_of(kind_name, "apps/v1"), kind_of("Pod")
+        obj = store.objects.get(store.key(kind, ns, name))
+        uid = obj["metadata"]["uid"]
+        template = obj["spec"].get("template", {})
+        digest = template_hash(template)
+        hash_label = "pod-template-hash" if kind_name == "Deployment" else "controller-revision-hash"
+        mine = [
+            o
+            for o in store.objects_of("v1", "Pod", ns)
+            if any(r.get("uid") == uid for r in o["metadata"].get("ownerReferences", []))
+        ]
+        for pod in mine:
+            if (pod["metadata"].get("labels") or {}).get(hash_label) != digest:
+                store.delete(pod_kind, ns, pod["metadata"]["name"])
+        current = [p for p in mine if (p["metadata"].get("labels") or {}).get(hash_label) == digest]
+        if kind_name == "Deployment":
+            want = int(obj["spec"].get("replicas", 1))
+            for pod in current[want:]:
+                store.delete(pod_kind, ns, pod["metadata"]["name"])
+            places = [None] * max(0, want - len(current))
+        else:
+            taken = {p.get("spec", {}).get("nodeName") for p in current}
+            want = len(NODES)
+            places = [n for n, _ in NODES if n not in taken]
+        for node in places:
+            pod = {
+                "metadata": {
+                    "name": f"{name}-{digest}-{suffix()}" if kind_name == "Deployment" else f"{name}-{suffix()}",
+                    "labels": {**(template.get("metadata", {}).get("labels") or {}), hash_label: digest},
+                    "annotations": dict(template.get("metadata", {}).get("annotations") or {}),
+                    "ownerReferences": [
                         {
-                            "type": "Available",
-                            "status": "True" if want > 0 else "False",
-                            "reason": "MinimumReplicasAvailable",
-                            "message": "Deployment has minimum availability.",
-                        },
-                        {
-                            "type": "Progressing",
-                            "status": "True",
-                            "reason": "NewReplicaSetAvailable",
-                            "message": f'ReplicaSet "{name}-{digest}" has successfully progressed.',
-                        },
+                            "apiVersion": "apps/v1",
+                            "kind": kind_name,
+                            "name": name,
+                            "uid": uid,
+                            "controller": True,
+                            "blockOwnerDeletion": True,
+                        }
                     ],
-                }
-            else:
-                obj["status"] = {
-                    "observedGeneration": generation,
-                    "currentNumberScheduled": want,
-                    "desiredNumberScheduled": want,
-                    "numberAvailable": want,
-                    "numberMisscheduled": 0,
-                    "numberReady": want,
-                    "updatedNumberScheduled": want,
-                }
-            obj["metadata"]["resourceVersion"] = store.next_rv()
-            store.record("MODIFIED", obj)
+                },
+                "spec": copy.deepcopy(template.get("spec", {})),
+            }
+            if node:
+                pod["spec"]["nodeName"] = node
+            store.create(pod_kind, ns, pod)
+        store.create(
+            kind_of("Event"),
+            ns,
+            {
+                "metadata": {"generateName": name + "."},
+                "involvedObject": {"kind": kind_name, "name": name, "namespace": ns, "uid": uid},
+                "reason": "ScalingReplicaSet" if kind_name == "Deployment" else "SuccessfulCreate",
+                "message": f"Scaled {name} to {want}" if kind_name == "Deployment" else f"{name}: {want} Pods",
+                "type": "Normal",
+            },
+        )
+        generation = obj["metadata"].get("generation", 1)
+        if kind_name == "Deployment":
+            obj["status"] = {
+                "observedGeneration": generation,
+                "replicas": want,
+                "readyReplicas": want,
+                "availableReplicas": want,
+                "updatedReplicas": want,
+                "conditions": [
+                    {
+                        "type": "Available",
+                        "status": "True" if want > 0 else "False",
+                        "reason": "MinimumReplicasAvailable",
+                        "message": "Deployment has minimum availability.",
+                    },
+                    {
+                        "type": "Progressing",
+                        "status": "True",
+                        "reason": "NewReplicaSetAvailable",
+                        "message": f'ReplicaSet "{name}-{digest}" has successfully progressed.',
+                    },
+                ],
+            }
+        else:
+            obj["status"] = {
+                "observedGeneration": generation,
+                "currentNumberScheduled": want,
+                "desiredNumberScheduled": want,
+                "numberAvailable": want,
+                "numberMisscheduled": 0,
+                "numberReady": want,
+                "updatedNumberScheduled": want,
+            }
+        obj["metadata"]["resourceVersion"] = store.next_rv()
+        store.record("MODIFIED", obj)
 
     # -- Endpoints
 

@@ -30,6 +30,7 @@ The modules:
     `kubectl exec`, following from the model;
   * aws.py: security groups, the lab's database and Terraform module,
     security groups for Pods, and the `aws`/`terraform` stand-ins in bin/;
+  * tables.py: the Tables `kubectl get` prints (READY, STATUS, AGE, …);
   * patch.py, protobuf.py: request bodies kubectl sends.
 """
 
@@ -47,6 +48,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import probes
+import tables
 import websocket
 from api import ALL_CATEGORY, BY_KIND, BY_PATH, KIND_LIST, VERBS, ApiError, field_matcher, label_matcher
 from patch import json_patch, merge_patch, strategic_merge_patch
@@ -214,6 +216,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
         def send(event, obj):
+            obj = self.maybe_table(kind, [obj], obj["metadata"].get("resourceVersion", ""), obj)
             data = json.dumps({"type": event, "object": obj}).encode() + b"\n"
             self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
             self.wfile.flush()
@@ -235,6 +238,14 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+
+    def maybe_table(self, kind, objects, resource_version, plain):
+        """What `kubectl get` prints asks for a Table; everything else (and
+        `-o json|yaml|jsonpath`) for the objects themselves (`plain`)."""
+        if not tables.wants_table(self.headers.get("Accept")):
+            return plain
+        include = parse_qs(urlsplit(self.path).query).get("includeObject", ["Metadata"])[-1]
+        return tables.table(kind, objects, resource_version, include)
 
     def container_of(self, pod, query):
         containers = pod.get("spec", {}).get("containers") or []
@@ -450,15 +461,17 @@ class Handler(BaseHTTPRequestHandler):
             if query.get("watch") in ("true", "1"):
                 self.serve_watch(kind, ns, query)
                 return None, None
-            return 200, store.list(
-                kind, ns, query.get("labelSelector"), query.get("fieldSelector")
-            )
+            found = store.list(kind, ns, query.get("labelSelector"), query.get("fieldSelector"))
+            return 200, self.maybe_table(kind, found["items"], found["metadata"]["resourceVersion"], found)
         if m.group("sub") == "scale":
             return self.scale(kind, ns, name, method)
         if m.group("sub") == "exec" and kind.kind == "Pod":
             return self.serve_exec(ns, name, query)
         if m.group("sub") == "log" and kind.kind == "Pod" and method == "GET":
             return self.serve_log(ns, name, query)
+        if method == "GET" and m.group("sub") is None:
+            obj = store.get(kind, ns, name)
+            return 200, self.maybe_table(kind, [obj], obj["metadata"].get("resourceVersion", ""), obj)
         if method == "GET":
             return 200, store.get(kind, ns, name)
         if method == "POST" and name is None:

@@ -80,6 +80,14 @@ class Workloads(unittest.TestCase):
         self.assertEqual(dep["metadata"]["generation"], 2)
         self.assertEqual(dep["status"]["observedGeneration"], 2)
 
+    def test_a_deleted_pod_is_replaced(self):
+        s = self.s
+        s.create(DEPLOY, "app", web(1))
+        (first,) = names(s.list(POD, "app", None, None)["items"])
+        s.delete(POD, "app", first)
+        (second,) = names(s.list(POD, "app", None, None)["items"])
+        self.assertNotEqual(first, second)
+
     def test_endpoints_follow_ready_pods(self):
         s = self.s
         s.create(SVC, "app", {"metadata": {"name": "web"}, "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": "http"}]}})
