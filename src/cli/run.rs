@@ -73,7 +73,7 @@ pub struct Args {
     /// The kubeconfig file for labrun, the blocks and the hooks.
     #[arg(long, value_name = "PATH")]
     pub kubeconfig: Option<PathBuf>,
-    /// Snapshot the cluster before each lab and after it, and report what it left behind.
+    /// Snapshot the cluster before each lab and after its cleanup, and report what it left behind.
     #[arg(long)]
     pub check_leaks: bool,
 }
