@@ -303,7 +303,10 @@ def run(net, pod, container, argv):
 
 def cmd_sh(net, pod, container, args):
     if len(args) >= 2 and args[0] == "-c":
-        words = shlex.split(args[1])
+        try:
+            words = shlex.split(args[1])
+        except ValueError as e:
+            return Result(stderr=f"sh: syntax error: {e}\n", code=2)
         if any(w in (";", "&&", "||", "|") or w.endswith(";") for w in words) or any(
             ch in args[1] for ch in "|;&<>$`"
         ):
@@ -530,7 +533,10 @@ def cmd_nc(net, pod, container, args):
     while i < len(args):
         a = args[i]
         if a == "-w" and i + 1 < len(args):
-            wait = float(args[i + 1])
+            try:
+                wait = float(args[i + 1])
+            except ValueError:
+                return Result(stderr=f"nc: invalid number '{args[i + 1]}'\n", code=1)
             i += 1
         elif a.startswith("-") and len(a) > 1 and not a[1:].isdigit():
             for ch in a[1:]:
@@ -580,8 +586,10 @@ def cmd_pg_isready(net, pod, container, args):
             v = args[i + 1]
             if a in ("-h", "--host"):
                 host = v
+            elif a in ("-p", "--port", "-t", "--timeout") and not v.replace(".", "", 1).isdigit():
+                return Result(stderr=f'pg_isready: invalid {a.lstrip("-")} "{v}"\n', code=3)
             elif a in ("-p", "--port"):
-                port = int(v)
+                port = int(float(v))
             elif a in ("-t", "--timeout"):
                 timeout = float(v) or 3600.0
             i += 1

@@ -289,7 +289,10 @@ class Handler(BaseHTTPRequestHandler):
         self.note("GET", self.path.split("?")[0], 101)
         self.close_connection = True
         conn = websocket.ChannelConnection(self.rfile, self.wfile)
-        result = probes.run(store.sim.network(), pod, container, self.query_all.get("command", []))
+        try:
+            result = probes.run(store.sim.network(), pod, container, self.query_all.get("command", []))
+        except Exception as e:  # a bug in the double must show in kubectl, not garble the stream
+            result = f"double: {e!r}"
         if isinstance(result, str):
             status = {"metadata": {}, "status": "Failure", "message": result, "reason": "InternalError", "code": 500}
         else:

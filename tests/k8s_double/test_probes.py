@@ -143,6 +143,11 @@ class Curl(unittest.TestCase):
         self.assertEqual(r.code, 2)
         self.assertIn("option --frobnicate: is unknown", r.stderr)
         self.assertEqual(run(net, UI, "toolbox", "curl", "-s").code, 2)
+        # Bad arguments are the command's errors, never the double's.
+        self.assertEqual(run(net, UI, "toolbox", "sh", "-c", "curl 'x").code, 2)
+        self.assertEqual(run(net, UI, "toolbox", "nc", "-w", "soon", "x", "1").code, 1)
+        self.assertEqual(run(net, SYNC, "sync", "pg_isready", "-p", "abc").code, 3)
+        self.assertEqual(run(net, UI, "toolbox", "curl", "--max-time", "soon", "http://x").code, 2)
 
     def test_fail_on_http_errors(self):
         net, _ = network()
