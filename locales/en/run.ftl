@@ -21,7 +21,7 @@ help-run-verbose = Show each block's output as it runs
 help-run-step = Show each block before it runs and ask: run, skip or quit
 help-run-context = The kubeconfig context for labrun, the blocks and the hooks
 help-run-kubeconfig = The kubeconfig file for labrun, the blocks and the hooks
-help-run-check_leaks = Snapshot the cluster before each lab and after it, and report what the lab left behind
+help-run-check_leaks = Snapshot the cluster before each lab, run the lab's cleanup at its end, snapshot again, and report what the lab left behind
 run-cluster = Cluster: context { $context } ({ $server }, Kubernetes { $version })
 about-report = Work with the reports of runs
 about-report-merge = Join the reports of the shards of one run into one report
@@ -33,6 +33,7 @@ help-report-merge-junit = With JSON inputs: also write the merged run as JUnit X
 
 run-no-lab = name a lab to run, or use --all to run every lab
 run-bad-var = --var { $value } must look like KEY=VALUE, with a KEY of letters, digits and _
+run-bad-wait-scale = LABRUN_WAIT_SCALE={ $value } must be a number from 0 to 1 (the fraction of each wait= pause to sleep; meant for tests against a simulated cluster)
 run-bad-glob = --only { $glob } is not a valid glob: { $detail }
 run-only-matches-nothing = --only { $glob } matches no page of the labs to run
 run-bad-shard = --shard { $shard } must be K/N with 1 ≤ K ≤ N, for example 2/4
@@ -56,6 +57,7 @@ run-lab-start = ▶ { $title } ({ $lab }, { $locale }): { $pages ->
     }
 run-lab-done = { $lab } ({ $locale }) in { $duration }
 run-suite-hook = suite hook { $file } { $phase }: { $status }
+run-cleanup = the lab's cleanup { $file }: { $status }
 run-ms = { $ms } ms
 run-seconds = { $seconds } s
 run-minutes = { $minutes } min { $seconds } s

@@ -21,7 +21,7 @@ help-run-verbose = 各ブロックの出力を実行中に表示します
 help-run-step = 各ブロックを実行前に表示し、実行・スキップ・終了を尋ねます
 help-run-context = labrun、ブロック、フックが使う kubeconfig のコンテキスト
 help-run-kubeconfig = labrun、ブロック、フックが使う kubeconfig ファイル
-help-run-check_leaks = 各ラボの前後でクラスターのスナップショットを取り、ラボが残したものを報告します
+help-run-check_leaks = 各ラボの前にクラスターのスナップショットを取り、ラボの終わりに後片付けを実行してからもう一度スナップショットを取って、ラボが残したものを報告します
 run-cluster = クラスター: コンテキスト { $context }（{ $server }、Kubernetes { $version }）
 about-report = 実行レポートを扱います
 about-report-merge = 1 回の実行を分割した各シャードのレポートを 1 つにまとめます
@@ -33,6 +33,7 @@ help-report-merge-junit = 入力が JSON のとき、まとめた結果を JUnit
 
 run-no-lab = 実行するラボを指定するか、--all ですべてのラボを実行してください
 run-bad-var = --var { $value } は KEY=VALUE の形で指定してください（KEY は英数字と _ のみ）
+run-bad-wait-scale = LABRUN_WAIT_SCALE={ $value } には 0 から 1 までの数を指定してください（wait= の待ち時間のうち実際に待つ割合で、シミュレートしたクラスターでのテスト用です）
 run-bad-glob = --only { $glob } は正しい glob ではありません: { $detail }
 run-only-matches-nothing = --only { $glob } に一致するページが、実行するラボにありません
 run-bad-shard = --shard { $shard } は 1 ≤ K ≤ N の K/N の形で指定してください（例: 2/4）
@@ -50,6 +51,7 @@ run-progress-eta = 残り
 run-lab-start = ▶ { $title }（{ $lab }、{ $locale }）: { $pages } ページ、{ $blocks } ブロック
 run-lab-done = { $lab }（{ $locale }）: { $duration }
 run-suite-hook = スイートフック { $file } { $phase }: { $status }
+run-cleanup = ラボの後片付け { $file }: { $status }
 run-ms = { $ms } ミリ秒
 run-seconds = { $seconds } 秒
 run-minutes = { $minutes } 分 { $seconds } 秒

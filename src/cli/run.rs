@@ -72,7 +72,7 @@ pub struct Args {
     /// The kubeconfig file for labrun, the blocks and the hooks.
     #[arg(long, value_name = "PATH")]
     pub kubeconfig: Option<PathBuf>,
-    /// Snapshot the cluster before each lab and after it, and report what it left behind.
+    /// Snapshot the cluster before each lab and after its cleanup, and report what it left behind.
     #[arg(long)]
     pub check_leaks: bool,
 }
@@ -93,6 +93,19 @@ fn expected_ms(page: &Page, recorded: &Durations) -> u64 {
     page.runnable_blocks()
         .map(|b| 1000 + b.annotations.wait.unwrap_or(0) * 1000)
         .sum()
+}
+
+/// `LABRUN_WAIT_SCALE`: a number from 0 to 1 that every `wait=` pause is
+/// multiplied by, so that tests against a simulated cluster, which settles
+/// at once, do not sleep through waits meant for a real one.
+fn wait_scale(value: Option<&str>) -> Result<f64, Error> {
+    let Some(text) = value.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(1.0);
+    };
+    match text.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(usage(msg!("run-bad-wait-scale", value = text))),
+    }
 }
 
 fn find_bash() -> Option<PathBuf> {
@@ -312,6 +325,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         env: Vec::new(),
         cluster: None,
         check_leaks: args.check_leaks,
+        wait_scale: wait_scale(std::env::var("LABRUN_WAIT_SCALE").ok().as_deref())?,
     };
     // Everything that can refuse the run comes before anything is created.
     let run_labs: Vec<Lab> = units.iter().map(|(_, l)| l.clone()).collect();
@@ -638,4 +652,27 @@ fn dry_run(
         ));
     }
     Ok(exit::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn wait_scale_is_a_fraction() {
+        assert_eq!(wait_scale(None).unwrap(), 1.0);
+        assert_eq!(wait_scale(Some("")).unwrap(), 1.0);
+        assert_eq!(wait_scale(Some("0")).unwrap(), 0.0);
+        assert_eq!(wait_scale(Some(" 0.01 ")).unwrap(), 0.01);
+        for bad in ["2", "-1", "fast", "NaN", "inf"] {
+            let Err(Error::Usage(m)) = wait_scale(Some(bad)) else {
+                panic!("{bad} is refused");
+            };
+            for lang in [Lang::En, Lang::Ja] {
+                let text = m.text_in(lang);
+                assert!(text.contains(&format!("LABRUN_WAIT_SCALE={bad}")), "{text}");
+            }
+        }
+    }
 }

@@ -3,7 +3,9 @@
 //! By default it runs the cleanup script of the lab prepared before (if
 //! any), then the setup script of `<id>` when there is one, and remembers
 //! `<id>` in `LABRUN_ENVIRONMENT` (exported, so it carries on like any
-//! variable, and across the labs of one run). Paths, required tools and a
+//! variable, and across the labs of one run). The cleanup half is a shell
+//! function of its own, `__lr_cleanup_environment`, which the runner also
+//! calls at the end of a lab under `--check-leaks` (see [`CLEANUP`]). Paths, required tools and a
 //! state file for separate runs come from `prepare-environment` in
 //! `labrun.yaml`. Scripts read no terminal (stdin is `/dev/null`), so a tool
 //! that would prompt fails instead of hanging, and a tool that is missing is
@@ -22,7 +24,22 @@ const ID: &str = "@ID@";
 const FILE: &str = "@FILE@";
 const CODE: &str = "@CODE@";
 
-/// The shell function. `root` makes relative paths absolute; `bash` runs
+/// The shell command that cleans up after the prepared lab, if any, and
+/// forgets it (`LABRUN_ENVIRONMENT` and the state file): what `--check-leaks`
+/// runs before its after-snapshot.
+pub const CLEANUP: &str = "__lr_cleanup_environment forget\n";
+
+/// The cleanup script of a prepared environment id, if it has one.
+pub fn cleanup_script(
+    cfg: &PrepareEnvironment,
+    root: &Path,
+    id: &str,
+) -> Option<std::path::PathBuf> {
+    let file = root.join(cfg.cleanup.replace("{id}", id));
+    file.is_file().then_some(file)
+}
+
+/// The shell functions. `root` makes relative paths absolute; `bash` runs
 /// the scripts (they need not be executable).
 pub fn function(cfg: &PrepareEnvironment, root: &Path, bash: &Path) -> String {
     let abs = |p: &str| -> String {
@@ -60,16 +77,8 @@ pub fn function(cfg: &PrepareEnvironment, root: &Path, bash: &Path) -> String {
         )
     };
     format!(
-        r#"prepare-environment() {{
-  if [[ $# -ne 1 || -z ${{1-}} ]]; then builtin printf '%s\n' {usage} >&2; builtin return 2; fi
-  builtin local __lr_id=$1 __lr_t __lr_f __lr_m __lr_rc=0
-  builtin local -a __lr_req
-  __lr_req=({requires})
-{per_environment}  for __lr_t in "${{__lr_req[@]}}"; do
-    if ! builtin command -v -- "$__lr_t" >/dev/null 2>&1; then
-      __lr_m={missing}; builtin printf '%s\n' "${{__lr_m//{TOOL}/$__lr_t}}" >&2; builtin return 127
-    fi
-  done
+        r#"__lr_cleanup_environment() {{
+  builtin local __lr_f __lr_m __lr_rc=0
   if [[ -n ${{LABRUN_ENVIRONMENT-}} ]]; then
     __lr_f={cleanup}; __lr_f=${{__lr_f//'{{id}}'/$LABRUN_ENVIRONMENT}}
     if [[ -f $__lr_f ]]; then
@@ -82,6 +91,24 @@ pub fn function(cfg: &PrepareEnvironment, root: &Path, bash: &Path) -> String {
       fi
     fi
   fi
+  if [[ ${{1-}} == forget ]]; then
+    builtin unset LABRUN_ENVIRONMENT
+    __lr_f={state}
+    if [[ -n $__lr_f ]]; then : >|"$__lr_f"; fi
+  fi
+  builtin return 0
+}}
+prepare-environment() {{
+  if [[ $# -ne 1 || -z ${{1-}} ]]; then builtin printf '%s\n' {usage} >&2; builtin return 2; fi
+  builtin local __lr_id=$1 __lr_t __lr_f __lr_m __lr_rc=0
+  builtin local -a __lr_req
+  __lr_req=({requires})
+{per_environment}  for __lr_t in "${{__lr_req[@]}}"; do
+    if ! builtin command -v -- "$__lr_t" >/dev/null 2>&1; then
+      __lr_m={missing}; builtin printf '%s\n' "${{__lr_m//{TOOL}/$__lr_t}}" >&2; builtin return 127
+    fi
+  done
+  __lr_cleanup_environment || builtin return $?
   __lr_f={setup}; __lr_f=${{__lr_f//'{{id}}'/$__lr_id}}
   if [[ -f $__lr_f ]]; then
     __lr_m={setting}; __lr_m=${{__lr_m//{ID}/$__lr_id}}; builtin printf '%s\n' "${{__lr_m//{FILE}/$__lr_f}}"

@@ -89,6 +89,23 @@ fn mark(s: Status) -> &'static str {
 }
 
 impl Console {
+    /// A suite hook's or the cleanup's line, with its output when it failed.
+    fn hook_line(&mut self, text: &str, h: &HookReport) {
+        self.println(&format!(
+            "  {} {}",
+            self.paint(tone(h.status), mark(h.status)),
+            text
+        ));
+        if h.status.is_failure() {
+            for l in &h.output_tail {
+                self.println(&format!("    {} {l}", self.paint(Tone::Dim, "|")));
+            }
+            if let (Some(log), Some(line)) = (&h.log, h.log_line) {
+                self.println(&format!("    {} {log}:{line}", t!("run-failure-log")));
+            }
+        }
+    }
+
     /// A progress bar when stdout is a terminal, plain lines otherwise.
     pub fn new(expect: Expectations, verbose: bool) -> Console {
         let color = ui::color_enabled(false);
@@ -327,19 +344,16 @@ impl Observer for Console {
             phase = h.phase.as_str(),
             status = status_word(h.status)
         );
-        self.println(&format!(
-            "  {} {}",
-            self.paint(tone(h.status), mark(h.status)),
-            text
-        ));
-        if h.status.is_failure() {
-            for l in &h.output_tail {
-                self.println(&format!("    {} {l}", self.paint(Tone::Dim, "|")));
-            }
-            if let (Some(log), Some(line)) = (&h.log, h.log_line) {
-                self.println(&format!("    {} {log}:{line}", t!("run-failure-log")));
-            }
-        }
+        self.hook_line(&text, h);
+    }
+
+    fn cleanup_done(&mut self, h: &HookReport) {
+        let text = t!(
+            "run-cleanup",
+            file = h.file.as_str(),
+            status = status_word(h.status)
+        );
+        self.hook_line(&text, h);
     }
 
     fn page_done(&mut self, p: &PageReport) {

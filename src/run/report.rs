@@ -140,6 +140,10 @@ pub struct LabReport {
     pub work_dir: String,
     /// `tests/hook-suite.sh` calls around the lab's directories.
     pub suite_hooks: Vec<HookReport>,
+    /// `--check-leaks`: the cleanup of the environment the lab prepared,
+    /// run before the after-snapshot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cleanup: Option<HookReport>,
     pub pages: Vec<PageReport>,
     /// `--check-leaks`: what the lab left in the cluster (see the verify
     /// documentation for its fields).
@@ -194,6 +198,7 @@ impl LabReport {
             duration_ms: 0,
             work_dir: String::new(),
             suite_hooks: Vec::new(),
+            cleanup: None,
             pages,
             leaks: None,
             preflight: Some(why),
@@ -319,6 +324,7 @@ impl RunReport {
             t.hooks_failed += lab
                 .suite_hooks
                 .iter()
+                .chain(&lab.cleanup)
                 .filter(|h| h.status.is_failure())
                 .count();
             for page in &lab.pages {
@@ -389,6 +395,18 @@ impl RunReport {
                     case.set_time(std::time::Duration::from_millis(h.duration_ms));
                     suite.add_test_case(case);
                 }
+                report.add_test_suite(suite);
+            }
+            if let Some(h) = &lab.cleanup {
+                let mut suite = TestSuite::new(format!("{}/{} (cleanup)", lab.locale, lab.lab));
+                suite.add_property(Property::new(
+                    "labrun.order",
+                    format!("{:06}.999999", lab.order),
+                ));
+                let mut case = TestCase::new(format!("{} {}", h.file, h.phase), hook_status(h));
+                case.set_classname(format!("{}/{}", lab.locale, lab.lab));
+                case.set_time(std::time::Duration::from_millis(h.duration_ms));
+                suite.add_test_case(case);
                 report.add_test_suite(suite);
             }
             for (i, page) in lab.pages.iter().enumerate() {
@@ -560,6 +578,7 @@ mod tests {
             duration_ms: 10,
             work_dir: "/w".into(),
             suite_hooks: Vec::new(),
+            cleanup: None,
             leaks: None,
             preflight: None,
             pages: vec![PageReport {

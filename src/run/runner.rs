@@ -54,6 +54,9 @@ pub struct Settings {
     /// against it, and leaks looked for with `check_leaks`.
     pub cluster: Option<Cluster>,
     pub check_leaks: bool,
+    /// `wait=` pauses last this fraction of their seconds (1 normally;
+    /// `LABRUN_WAIT_SCALE` for tests against a simulated cluster).
+    pub wait_scale: f64,
 }
 
 /// The cluster a run talks to, and the declarative hooks of its labs.
@@ -92,6 +95,8 @@ pub trait Observer {
     fn output(&mut self, bytes: &[u8]);
     fn block_done(&mut self, page: &Page, block: &BlockReport);
     fn suite_hook_done(&mut self, hook: &HookReport);
+    /// `--check-leaks`: the lab's cleanup ran (before the after-snapshot).
+    fn cleanup_done(&mut self, hook: &HookReport);
     fn page_done(&mut self, page: &PageReport);
     fn lab_done(&mut self, lab: &LabReport);
     /// `--check-leaks`: what the lab left in the cluster, as a table.
@@ -421,6 +426,7 @@ impl<'a> Runner<'a> {
             session = Some(self.start_session(lab, &work_dir, &log_base, &slug)?);
         }
 
+        let mut cleanup: Option<HookReport> = None;
         let mut suite_open: Vec<(String, PathBuf, bool)> = Vec::new(); // dir, hook, before ok
         let mut suite_reports = Vec::new();
         let suite_log = log_base.join(format!("{slug}.suite.log"));
@@ -485,6 +491,11 @@ impl<'a> Runner<'a> {
             if let Some(id) = sess.state().scalar("LABRUN_ENVIRONMENT") {
                 self.environment = Some(id);
             }
+            // --check-leaks: the lab's cleanup runs before the after-snapshot,
+            // so that only what the cleanup misses counts as left behind.
+            if before.is_some() && !self.interrupted() {
+                cleanup = self.cleanup(sess, &log_base, &slug)?;
+            }
             sess.close();
         }
         super::procs::reap_orphans();
@@ -495,7 +506,7 @@ impl<'a> Runner<'a> {
             _ => None,
         };
         let status = Status::combine(pages.iter().map(|p: &PageReport| p.status).chain(
-            suite_reports.iter().map(|h: &HookReport| {
+            suite_reports.iter().chain(&cleanup).map(|h: &HookReport| {
                 if h.status.is_failure() {
                     Status::Failed
                 } else {
@@ -515,6 +526,7 @@ impl<'a> Runner<'a> {
             duration_ms: ms(started.elapsed()),
             work_dir: work_dir.to_string_lossy().into_owned(),
             suite_hooks: suite_reports,
+            cleanup,
             pages,
             leaks: leaks
                 .as_ref()
@@ -526,6 +538,46 @@ impl<'a> Runner<'a> {
         }
         self.obs.lab_done(&report);
         Ok(report)
+    }
+
+    /// Runs the cleanup of the environment the lab prepared (the script
+    /// `prepare-environment` of the next lab would run) and forgets it;
+    /// `None` when there is nothing to clean up.
+    fn cleanup(
+        &mut self,
+        sess: &mut Session,
+        log_base: &Path,
+        slug: &str,
+    ) -> Result<Option<HookReport>, Error> {
+        let Some(id) = sess.state().scalar("LABRUN_ENVIRONMENT") else {
+            return Ok(None);
+        };
+        let cfg = &self.project.config.prepare_environment;
+        let root = self.project.root();
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_owned());
+        let Some(file) = super::prepare::cleanup_script(cfg, &root, &id) else {
+            return Ok(None);
+        };
+        let log_path = log_base.join(format!("{slug}.cleanup.log"));
+        let mut log = PageLog::open(log_path.clone()).map_err(|e| Error::io(&log_path, e))?;
+        let io = |e: std::io::Error| Error::io(&log_path, e);
+        let log_line = log
+            .write(&format!("==> {} ({id})\n", self.display(&file)))
+            .map_err(io)?;
+        let f = sess
+            .run_block(
+                super::prepare::CLEANUP,
+                &log_path,
+                Duration::from_secs(self.settings.block_timeout),
+                &mut |_| {},
+            )
+            .map_err(io)?;
+        let report = self.finish_hook("cleanup", "after", &file, &f, &mut log, log_line)?;
+        if report.status == Status::Passed {
+            self.environment = None;
+        }
+        self.obs.cleanup_done(&report);
+        Ok(Some(report))
     }
 
     fn start_session(
@@ -806,7 +858,7 @@ impl<'a> Runner<'a> {
         }
         if !report.status.is_failure()
             && let Some(w) = a.wait.filter(|w| *w > 0)
-            && !self.stop.sleep(Duration::from_secs(w))
+            && !self.stop.sleep(scaled_wait(w, self.settings.wait_scale))
         {
             self.interrupted = true;
         }
@@ -1028,7 +1080,21 @@ impl<'a> Runner<'a> {
                 &mut |_| {},
             )
             .map_err(io)?;
-        let output = log.catch_up().map_err(io)?;
+        self.finish_hook(name, phase, file, &f, log, log_line)
+    }
+
+    /// The report of a hook (or the cleanup) that ran into `log` from
+    /// `log_line`; notes an interrupt or a lost session.
+    fn finish_hook(
+        &mut self,
+        name: &str,
+        phase: &str,
+        file: &Path,
+        f: &Finished,
+        log: &mut PageLog,
+        log_line: u64,
+    ) -> Result<HookReport, Error> {
+        let output = log.catch_up().map_err(|e| Error::io(&log.path, e))?;
         if self.settings.verbose {
             self.obs.output(&output);
         }
@@ -1117,6 +1183,11 @@ impl<'a> Runner<'a> {
     }
 }
 
+/// A `wait=` pause of `seconds`, times the run's wait scale.
+pub fn scaled_wait(seconds: u64, scale: f64) -> Duration {
+    Duration::from_secs_f64(seconds as f64 * scale)
+}
+
 /// Bytes of a file from an offset on (live output).
 fn read_from(path: &Path, offset: u64) -> std::io::Result<Vec<u8>> {
     let mut f = File::open(path)?;
@@ -1150,6 +1221,13 @@ mod tests {
         assert_eq!(tail(b"a\nb\nc\n", 2), ["b", "c"]);
         assert!(tail(b"", 2).is_empty());
         assert_eq!(tail(b"x", 5), ["x"]);
+    }
+
+    #[test]
+    fn waits_scale() {
+        assert_eq!(scaled_wait(30, 1.0), Duration::from_secs(30));
+        assert_eq!(scaled_wait(30, 0.01), Duration::from_millis(300));
+        assert_eq!(scaled_wait(30, 0.0), Duration::ZERO);
     }
 
     #[test]

@@ -1,644 +1,59 @@
 #!/usr/bin/env python3
-"""A small Kubernetes API double for labrun's end-to-end tests.
+"""A simulated Kubernetes cluster (an API double) for labrun's tests, and for
+trying the bundled networking labs without a cloud account.
 
-It serves just enough of the Kubernetes REST API, as JSON over plain HTTP on
-127.0.0.1, for the real `kubectl` to discover resources, get and list them
-(label and field selectors, all namespaces), and create, replace, patch, apply
-and delete them. It is not part of labrun: no cluster can run on the test
-machines, and this keeps the tests honest about talking to kubectl.
+    python3 tests/k8s_double/server.py --write-kubeconfig /tmp/sim.kubeconfig
 
-What it models:
-  * discovery: /version, /api, /api/v1, /apis, /apis/<group>/<version>
-    (legacy documents; kubectl falls back to them from aggregated discovery);
-  * kinds: Namespace, Pod, Service, ConfigMap, Secret, ServiceAccount, Event,
-    Deployment (apps/v1), NetworkPolicy (networking.k8s.io/v1) and one
-    CRD-like kind, SecurityGroupPolicy (vpcresources.k8s.aws/v1beta1);
-  * a namespace gets the label kubernetes.io/metadata.name, a `default`
-    ServiceAccount and a `kube-root-ca.crt` ConfigMap, as real controllers do;
-  * a Deployment controller: the template's Pods (owned by the Deployment, no
-    ReplicaSet in between), an Event, and the Available condition, after
-    --controller-delay seconds;
-  * garbage collection: deleting an owner deletes what it owns, deleting a
-    namespace deletes its objects;
-  * PATCH: JSON merge patch (RFC 7386) for merge, strategic-merge and apply
-    patches (lists are replaced, which is all the tests need); server-side
-    apply creates a missing object.
+serves until Ctrl-C, and writes a kubeconfig for it once it answers. Tests
+start it without --write-kubeconfig: it prints `PORT <n>` once listening and
+exits when its standard input closes (the test that started it is gone) or
+after --max-seconds.
 
-It never contacts anything; it only listens on 127.0.0.1. It prints
-`PORT <n>` once listening, and exits when its standard input closes (the test
-that started it is gone) or after --max-seconds.
+It serves enough of the Kubernetes REST API, as JSON over plain HTTP on
+127.0.0.1, for the real kubectl (1.20 to 1.32; `exec` needs 1.30 or later)
+to discover, get, list (label and field selectors, all namespaces), watch,
+create, apply (client- and server-side), patch (merge, JSON, strategic
+merge), scale and delete objects, `exec` into Pods (WebSocket
+v5.channel.k8s.io, websocket.py) and read their `logs`. It is not part of
+labrun, and never contacts anything: it only listens on 127.0.0.1.
+
+The modules:
+  * api.py: kinds (Namespace, Node, Pod, Service, Endpoints, ConfigMap,
+    Secret, ServiceAccount, Event, Deployment, DaemonSet, NetworkPolicy,
+    SecurityGroupPolicy), errors, label and field selectors;
+  * store.py: the objects, watch history, garbage collection;
+  * cluster.py: the simulated EKS cluster: seeded kube-system (CoreDNS,
+    kube-dns, aws-node), scheduling, Deployment and DaemonSet rollouts,
+    Endpoints;
+  * netpol.py: which connections the NetworkPolicies in force allow;
+  * probes.py: what `curl`, `nc`, `pg_isready` print when run with
+    `kubectl exec`, following from the model;
+  * aws.py: security groups, the lab's database and Terraform module,
+    security groups for Pods, and the `aws`/`terraform` stand-ins in bin/;
+  * tables.py: the Tables `kubectl get` prints (READY, STATUS, AGE, …);
+  * patch.py, protobuf.py: request bodies kubectl sends.
 """
 
 import argparse
-import base64
-import copy
-import datetime
 import json
+import os
 import re
+import signal
 import sys
+import tempfile
 import threading
 import time
-import uuid
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-# (group, version, kind, plural, namespaced, short names)
-KINDS = [
-    ("", "v1", "Namespace", "namespaces", False, ["ns"]),
-    ("", "v1", "Pod", "pods", True, ["po"]),
-    ("", "v1", "Service", "services", True, ["svc"]),
-    ("", "v1", "ConfigMap", "configmaps", True, ["cm"]),
-    ("", "v1", "Secret", "secrets", True, []),
-    ("", "v1", "ServiceAccount", "serviceaccounts", True, ["sa"]),
-    ("", "v1", "Event", "events", True, ["ev"]),
-    ("apps", "v1", "Deployment", "deployments", True, ["deploy"]),
-    ("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", True, ["netpol"]),
-    (
-        "vpcresources.k8s.aws",
-        "v1beta1",
-        "SecurityGroupPolicy",
-        "securitygrouppolicies",
-        True,
-        ["sgp"],
-    ),
-]
-
-# Kinds that `kubectl get all` lists.
-ALL_CATEGORY = ("Pod", "Service", "Deployment")
-
-VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
-
-
-class Kind:
-    def __init__(self, group, version, kind, plural, namespaced, short):
-        self.group, self.version, self.kind = group, version, kind
-        self.plural, self.namespaced, self.short = plural, namespaced, short
-
-    @property
-    def api_version(self):
-        return f"{self.group}/{self.version}" if self.group else self.version
-
-    def qualified(self):
-        return f"{self.plural}.{self.group}" if self.group else self.plural
-
-
-KIND_LIST = [Kind(*k) for k in KINDS]
-BY_PATH = {(k.group, k.version, k.plural): k for k in KIND_LIST}
-BY_KIND = {(k.api_version, k.kind): k for k in KIND_LIST}
-
-
-def now():
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class ApiError(Exception):
-    def __init__(self, code, reason, message, details=None):
-        super().__init__(message)
-        self.code, self.reason, self.message, self.details = code, reason, message, details or {}
-
-    def status(self):
-        return {
-            "kind": "Status",
-            "apiVersion": "v1",
-            "metadata": {},
-            "status": "Failure",
-            "message": self.message,
-            "reason": self.reason,
-            "details": self.details,
-            "code": self.code,
-        }
-
-
-def not_found(kind, name):
-    return ApiError(
-        404,
-        "NotFound",
-        f'{kind.qualified()} "{name}" not found',
-        {"name": name, "group": kind.group, "kind": kind.plural},
-    )
-
-
-# ---------------------------------------------------------------- selectors
-
-
-def split_top(text):
-    """Splits a selector on commas that are not inside parentheses."""
-    parts, depth, cur = [], 0, ""
-    for ch in text:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    parts.append(cur)
-    return [p.strip() for p in parts if p.strip()]
-
-
-SET_RE = re.compile(r"^([^\s!=()]+)\s+(in|notin)\s+\(([^)]*)\)$")
-
-
-def label_matcher(selector):
-    """Compiles a Kubernetes label selector into a predicate over label maps."""
-    tests = []
-    for req in split_top(selector or ""):
-        m = SET_RE.match(req)
-        if m:
-            key, op, values = m.group(1), m.group(2), {v.strip() for v in m.group(3).split(",")}
-            if op == "in":
-                tests.append(lambda l, k=key, vs=values: l.get(k) in vs)
-            else:
-                tests.append(lambda l, k=key, vs=values: l.get(k) not in vs)
-        elif "!=" in req:
-            k, v = (s.strip() for s in req.split("!=", 1))
-            tests.append(lambda l, k=k, v=v: l.get(k) != v)
-        elif "==" in req or "=" in req:
-            k, v = (s.strip() for s in re.split(r"==?", req, maxsplit=1))
-            tests.append(lambda l, k=k, v=v: l.get(k) == v)
-        elif req.startswith("!"):
-            k = req[1:].strip()
-            tests.append(lambda l, k=k: k not in l)
-        elif re.match(r"^[A-Za-z0-9./_-]+$", req):
-            tests.append(lambda l, k=req: k in l)
-        else:
-            raise ApiError(400, "BadRequest", f"unable to parse requirement: {req!r}")
-    return lambda labels: all(t(labels or {}) for t in tests)
-
-
-def field_matcher(selector):
-    tests = []
-    for req in split_top(selector or ""):
-        neg = "!=" in req
-        k, v = (s.strip() for s in re.split(r"!=|==?", req, maxsplit=1))
-        if k not in ("metadata.name", "metadata.namespace"):
-            raise ApiError(400, "BadRequest", f'field label not supported: {k}')
-        field = k.split(".", 1)[1]
-        tests.append(lambda o, f=field, v=v, neg=neg: (o["metadata"].get(f) == v) != neg)
-    return lambda obj: all(t(obj) for t in tests)
-
-
-# ---------------------------------------------------------------- patches
-
-
-def merge_patch(target, patch):
-    """RFC 7386 JSON merge patch."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    result = copy.deepcopy(target) if isinstance(target, dict) else {}
-    for k, v in patch.items():
-        if v is None:
-            result.pop(k, None)
-        else:
-            result[k] = merge_patch(result.get(k), v)
-    return result
-
-
-def json_patch(target, ops):
-    """RFC 6902 for the operations `kubectl patch --type json` users write."""
-    doc = copy.deepcopy(target)
-
-    def walk(path):
-        parts = [p.replace("~1", "/").replace("~0", "~") for p in path.split("/")[1:]]
-        parent = doc
-        for p in parts[:-1]:
-            parent = parent[int(p)] if isinstance(parent, list) else parent[p]
-        return parent, parts[-1]
-
-    for op in ops:
-        parent, key = walk(op["path"])
-        if isinstance(parent, list):
-            key = len(parent) if key == "-" else int(key)
-        if op["op"] in ("add", "replace"):
-            if isinstance(parent, list) and op["op"] == "add":
-                parent.insert(key, op["value"])
-            else:
-                parent[key] = op["value"]
-        elif op["op"] == "remove":
-            del parent[key]
-        else:
-            raise ApiError(422, "Invalid", f"unsupported json patch op {op['op']}")
-    return doc
-
-
-# ---------------------------------------------------------------- protobuf
-
-# kubectl's typed commands (`kubectl create namespace`, `create configmap`, …)
-# send Kubernetes protobuf: the magic, then a runtime.Unknown wrapping the
-# object. The double decodes what those commands set: metadata (name,
-# generateName, namespace, labels, annotations) and ConfigMap/Secret data.
-PROTOBUF_MAGIC = b"k8s\x00"
-
-
-def proto_fields(buf):
-    """Yields (field number, wire type, value) of one protobuf message."""
-    i = 0
-
-    def varint():
-        nonlocal i
-        shift = result = 0
-        while True:
-            b = buf[i]
-            i += 1
-            result |= (b & 0x7F) << shift
-            shift += 7
-            if b < 0x80:
-                return result
-
-    while i < len(buf):
-        key = varint()
-        field, wire = key >> 3, key & 7
-        if wire == 0:
-            yield field, wire, varint()
-        elif wire == 2:
-            n = varint()
-            yield field, wire, buf[i : i + n]
-            i += n
-        elif wire == 1:
-            yield field, wire, buf[i : i + 8]
-            i += 8
-        elif wire == 5:
-            yield field, wire, buf[i : i + 4]
-            i += 4
-        else:
-            raise ApiError(400, "BadRequest", f"double: unsupported protobuf wire type {wire}")
-
-
-def proto_map_entry(buf):
-    key = value = b""
-    for f, _, v in proto_fields(buf):
-        if f == 1:
-            key = v
-        elif f == 2:
-            value = v
-    return key.decode(), value
-
-
-def proto_meta(buf):
-    meta = {}
-    for g, _, w in proto_fields(buf):
-        if g in (1, 2, 3) and w:
-            meta[("name", "generateName", "namespace")[g - 1]] = w.decode()
-        elif g in (11, 12):
-            k, val = proto_map_entry(w)
-            meta.setdefault("labels" if g == 11 else "annotations", {})[k] = val.decode()
-    return meta
-
-
-def proto_pod_template(buf):
-    template = {"metadata": {}, "spec": {"containers": []}}
-    for f, _, v in proto_fields(buf):
-        if f == 1:
-            template["metadata"] = proto_meta(v)
-        elif f == 2:
-            for g, _, w in proto_fields(v):
-                if g == 2:
-                    container = {}
-                    for h, _, x in proto_fields(w):
-                        if h in (1, 2):
-                            container["name" if h == 1 else "image"] = x.decode()
-                    template["spec"]["containers"].append(container)
-    return template
-
-
-def proto_deployment_spec(buf):
-    spec = {}
-    for f, _, v in proto_fields(buf):
-        if f == 1:
-            spec["replicas"] = v
-        elif f == 2:
-            labels = {}
-            for g, _, w in proto_fields(v):
-                if g == 1:
-                    k, val = proto_map_entry(w)
-                    labels[k] = val.decode()
-            spec["selector"] = {"matchLabels": labels}
-        elif f == 3:
-            spec["template"] = proto_pod_template(v)
-    return spec
-
-
-def decode_protobuf_object(raw):
-    type_meta, inner = {}, b""
-    for f, _, v in proto_fields(raw[len(PROTOBUF_MAGIC) :]):
-        if f == 1:
-            for g, _, w in proto_fields(v):
-                type_meta["apiVersion" if g == 1 else "kind"] = w.decode()
-        elif f == 2:
-            inner = v
-    kind = type_meta.get("kind")
-    obj = dict(type_meta)
-    for f, _, v in proto_fields(inner):
-        if f == 1:
-            obj["metadata"] = proto_meta(v)
-        elif f == 2 and kind in ("ConfigMap", "Secret"):
-            k, val = proto_map_entry(v)
-            if kind == "Secret":
-                val = base64.b64encode(val)
-            obj.setdefault("data", {})[k] = val.decode()
-        elif f == 2 and kind == "Deployment":
-            obj["spec"] = proto_deployment_spec(v)
-        elif f == 3 and kind == "Secret":
-            obj["type"] = v.decode()
-        elif f == 4 and kind == "Secret":
-            k, val = proto_map_entry(v)
-            obj.setdefault("stringData", {})[k] = val.decode()
-    return obj
-
-
-# ---------------------------------------------------------------- the store
-
-
-class Store:
-    def __init__(self, controller_delay):
-        self.lock = threading.RLock()
-        self.objects = {}  # (api_version, kind, namespace, name) -> object
-        self.rv = 0
-        self.controller_delay = controller_delay
-        # (resourceVersion, event type, object) for watches, oldest first.
-        self.log = []
-        # (method, path, status) of every API request, for tests that must
-        # know what a client has already asked (GET /_double/requests).
-        self.requests = []
-        for ns in ("default", "kube-system", "kube-public"):
-            self.create(BY_KIND[("v1", "Namespace")], None, {"metadata": {"name": ns}})
-
-    def record(self, event, obj):
-        self.log.append((self.rv, event, copy.deepcopy(obj)))
-        del self.log[:-5000]
-
-    def events_after(self, kind, namespace, rv, labels_ok, fields_ok):
-        with self.lock:
-            return [
-                (r, e, o)
-                for r, e, o in self.log
-                if r > rv
-                and o["apiVersion"] == kind.api_version
-                and o["kind"] == kind.kind
-                and (namespace is None or o["metadata"].get("namespace") == namespace)
-                and labels_ok(o["metadata"].get("labels"))
-                and fields_ok(o)
-            ]
-
-    def next_rv(self):
-        self.rv += 1
-        return str(self.rv)
-
-    def key(self, kind, namespace, name):
-        return (kind.api_version, kind.kind, namespace if kind.namespaced else None, name)
-
-    def get(self, kind, namespace, name):
-        with self.lock:
-            obj = self.objects.get(self.key(kind, namespace, name))
-            if obj is None:
-                raise not_found(kind, name)
-            return copy.deepcopy(obj)
-
-    def list(self, kind, namespace, label_selector, field_selector):
-        labels_ok = label_matcher(label_selector)
-        fields_ok = field_matcher(field_selector)
-        with self.lock:
-            items = [
-                copy.deepcopy(o)
-                for (av, k, ns, _), o in sorted(self.objects.items(), key=lambda e: str(e[0]))
-                if av == kind.api_version
-                and k == kind.kind
-                and (namespace is None or ns == namespace)
-                and labels_ok(o["metadata"].get("labels"))
-                and fields_ok(o)
-            ]
-            return {
-                "kind": kind.kind + "List",
-                "apiVersion": kind.api_version,
-                "metadata": {"resourceVersion": str(self.rv)},
-                "items": items,
-            }
-
-    def check_namespace(self, kind, namespace):
-        if kind.namespaced:
-            if (BY_KIND[("v1", "Namespace")].api_version, "Namespace", None, namespace) not in self.objects:
-                raise ApiError(
-                    404,
-                    "NotFound",
-                    f'namespaces "{namespace}" not found',
-                    {"name": namespace, "kind": "namespaces"},
-                )
-
-    def prepare(self, kind, namespace, body, name=None):
-        obj = copy.deepcopy(body) if isinstance(body, dict) else {}
-        obj["apiVersion"], obj["kind"] = kind.api_version, kind.kind
-        meta = obj.setdefault("metadata", {})
-        if name is not None:
-            meta.setdefault("name", name)
-        if not meta.get("name") and meta.get("generateName"):
-            meta["name"] = meta["generateName"] + uuid.uuid4().hex[:5]
-        if not meta.get("name"):
-            raise ApiError(422, "Invalid", f"{kind.kind} is invalid: metadata.name: Required value")
-        if kind.namespaced:
-            body_ns = meta.get("namespace")
-            if body_ns and namespace and body_ns != namespace:
-                raise ApiError(
-                    400,
-                    "BadRequest",
-                    "the namespace of the provided object does not match the namespace sent on the request",
-                )
-            meta["namespace"] = namespace or body_ns or "default"
-        else:
-            meta.pop("namespace", None)
-        return obj
-
-    def create(self, kind, namespace, body):
-        with self.lock:
-            obj = self.prepare(kind, namespace, body)
-            meta = obj["metadata"]
-            self.check_namespace(kind, meta.get("namespace"))
-            key = self.key(kind, meta.get("namespace"), meta["name"])
-            if key in self.objects:
-                raise ApiError(
-                    409,
-                    "AlreadyExists",
-                    f'{kind.qualified()} "{meta["name"]}" already exists',
-                    {"name": meta["name"], "group": kind.group, "kind": kind.plural},
-                )
-            meta["uid"] = str(uuid.uuid4())
-            meta["creationTimestamp"] = now()
-            meta["generation"] = 1
-            meta["resourceVersion"] = self.next_rv()
-            self.defaults(kind, obj)
-            self.objects[key] = obj
-            self.record("ADDED", obj)
-            self.after_write(kind, obj)
-            return copy.deepcopy(obj)
-
-    def replace(self, kind, namespace, name, body):
-        with self.lock:
-            old = self.get(kind, namespace, name)
-            obj = self.prepare(kind, namespace, body, name)
-            meta = obj["metadata"]
-            for k in ("uid", "creationTimestamp"):
-                meta[k] = old["metadata"][k]
-            changed = obj.get("spec") != old.get("spec")
-            meta["generation"] = old["metadata"].get("generation", 1) + (1 if changed else 0)
-            meta["resourceVersion"] = self.next_rv()
-            if "status" in old:
-                obj["status"] = old["status"]
-            self.defaults(kind, obj)
-            self.objects[self.key(kind, namespace, name)] = obj
-            self.record("MODIFIED", obj)
-            self.after_write(kind, obj)
-            return copy.deepcopy(obj)
-
-    def delete(self, kind, namespace, name):
-        with self.lock:
-            key = self.key(kind, namespace, name)
-            obj = self.objects.pop(key, None)
-            if obj is None:
-                raise not_found(kind, name)
-            self.next_rv()
-            self.record("DELETED", obj)
-            self.collect(obj)
-            return obj
-
-    def collect(self, owner):
-        """Deletes what an object owns, and a namespace's contents."""
-        uid = owner["metadata"]["uid"]
-        is_ns = owner["kind"] == "Namespace"
-        for key, obj in list(self.objects.items()):
-            owned = any(r.get("uid") == uid for r in obj["metadata"].get("ownerReferences", []))
-            inside = is_ns and key[2] == owner["metadata"]["name"]
-            if (owned or inside) and key in self.objects:
-                del self.objects[key]
-                self.next_rv()
-                self.record("DELETED", obj)
-                self.collect(obj)
-
-    def defaults(self, kind, obj):
-        meta = obj["metadata"]
-        if kind.kind == "Namespace":
-            meta.setdefault("labels", {})["kubernetes.io/metadata.name"] = meta["name"]
-            obj.setdefault("spec", {"finalizers": ["kubernetes"]})
-            obj["status"] = {"phase": "Active"}
-        elif kind.kind == "Deployment":
-            spec = obj.setdefault("spec", {})
-            spec.setdefault("replicas", 1)
-            obj.setdefault("status", {})
-        elif kind.kind == "Secret":
-            for k, v in (obj.pop("stringData", None) or {}).items():
-                obj.setdefault("data", {})[k] = base64.b64encode(v.encode()).decode()
-            obj.setdefault("type", "Opaque")
-        elif kind.kind == "Pod" and not obj.get("status"):
-            # What the scheduler and kubelet would make of it, at once.
-            obj["status"] = {
-                "phase": "Running",
-                "podIP": "10.0.0.%d" % (self.rv % 250 + 2),
-                "conditions": [{"type": "Ready", "status": "True"}],
-            }
-        elif kind.kind == "Service":
-            spec = obj.setdefault("spec", {})
-            spec.setdefault("type", "ClusterIP")
-            spec.setdefault("clusterIP", "10.96.0.%d" % (self.rv % 250 + 2))
-
-    def after_write(self, kind, obj):
-        if kind.kind == "Namespace":
-            self.seed_namespace(obj["metadata"]["name"])
-        elif kind.kind == "Deployment":
-            ns, name = obj["metadata"]["namespace"], obj["metadata"]["name"]
-            if self.controller_delay > 0:
-                t = threading.Timer(self.controller_delay, self.reconcile, (ns, name))
-                t.daemon = True
-                t.start()
-            else:
-                self.reconcile(ns, name)
-
-    def seed_namespace(self, ns):
-        for kind_key, body in (
-            (("v1", "ServiceAccount"), {"metadata": {"name": "default"}}),
-            (
-                ("v1", "ConfigMap"),
-                {"metadata": {"name": "kube-root-ca.crt"}, "data": {"ca.crt": "double"}},
-            ),
-        ):
-            kind = BY_KIND[kind_key]
-            if self.key(kind, ns, body["metadata"]["name"]) not in self.objects:
-                self.create(kind, ns, body)
-
-    def reconcile(self, ns, name):
-        """What the Deployment and ReplicaSet controllers would do, at once."""
-        deploy_kind, pod_kind = BY_KIND[("apps/v1", "Deployment")], BY_KIND[("v1", "Pod")]
-        with self.lock:
-            key = self.key(deploy_kind, ns, name)
-            dep = self.objects.get(key)
-            if dep is None:
-                return
-            uid = dep["metadata"]["uid"]
-            template = dep["spec"].get("template", {})
-            labels = template.get("metadata", {}).get("labels", {})
-            want = int(dep["spec"].get("replicas", 1))
-            mine = [
-                o
-                for k, o in self.objects.items()
-                if k[1] == "Pod"
-                and k[2] == ns
-                and any(r.get("uid") == uid for r in o["metadata"].get("ownerReferences", []))
-            ]
-            for pod in mine[want:]:
-                self.delete(pod_kind, ns, pod["metadata"]["name"])
-            for _ in range(len(mine), want):
-                pod = {
-                    "metadata": {
-                        "name": f"{name}-{uuid.uuid4().hex[:10]}-{uuid.uuid4().hex[:5]}",
-                        "labels": dict(labels),
-                        "ownerReferences": [
-                            {
-                                "apiVersion": "apps/v1",
-                                "kind": "Deployment",
-                                "name": name,
-                                "uid": uid,
-                                "controller": True,
-                                "blockOwnerDeletion": True,
-                            }
-                        ],
-                    },
-                    "spec": copy.deepcopy(template.get("spec", {})),
-                }
-                self.create(pod_kind, ns, pod)
-            self.create(
-                BY_KIND[("v1", "Event")],
-                ns,
-                {
-                    "metadata": {"generateName": name + "."},
-                    "involvedObject": {"kind": "Deployment", "name": name, "namespace": ns},
-                    "reason": "ScalingReplicaSet",
-                    "message": f"Scaled {name} to {want}",
-                    "type": "Normal",
-                },
-            )
-            dep["status"] = {
-                "observedGeneration": dep["metadata"].get("generation", 1),
-                "replicas": want,
-                "readyReplicas": want,
-                "availableReplicas": want,
-                "updatedReplicas": want,
-                "conditions": [
-                    {
-                        "type": "Available",
-                        "status": "True" if want > 0 else "False",
-                        "reason": "MinimumReplicasAvailable",
-                        "message": "Deployment has minimum availability.",
-                    },
-                    {
-                        "type": "Progressing",
-                        "status": "True",
-                        "reason": "NewReplicaSetAvailable",
-                        "message": f'ReplicaSet "{name}" has successfully progressed.',
-                    },
-                ],
-            }
-            dep["metadata"]["resourceVersion"] = self.next_rv()
-            self.record("MODIFIED", dep)
-
+import probes
+import tables
+import websocket
+from api import ALL_CATEGORY, BY_KIND, BY_PATH, KIND_LIST, VERBS, ApiError, field_matcher, label_matcher
+from patch import json_patch, merge_patch, strategic_merge_patch
+from protobuf import PROTOBUF_MAGIC, decode_protobuf_object
+from store import Store
 
 # ---------------------------------------------------------------- HTTP
 
@@ -711,7 +126,7 @@ def openapi_document(gv):
 PATH_RE = re.compile(
     r"^/(?:api/(?P<core_v>v1)|apis/(?P<group>[^/]+)/(?P<version>[^/]+))"
     r"(?:/namespaces/(?P<ns>[^/]+)(?=/))?"
-    r"/(?P<plural>[^/]+)(?:/(?P<name>[^/]+))?(?:/(?P<sub>status|scale))?/?$"
+    r"/(?P<plural>[^/]+)(?:/(?P<name>[^/]+))?(?:/(?P<sub>status|scale|exec|log))?/?$"
 )
 
 
@@ -755,7 +170,8 @@ class Handler(BaseHTTPRequestHandler):
         try:
             self.read_body()
             url = urlsplit(self.path)
-            query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+            self.query_all = parse_qs(url.query)
+            query = {k: v[-1] for k, v in self.query_all.items()}
             code, body = self.route(method, url.path, query)
             if code is not None:
                 self.note(method, url.path, code)
@@ -800,6 +216,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
         def send(event, obj):
+            obj = self.maybe_table(kind, [obj], obj["metadata"].get("resourceVersion", ""), obj)
             data = json.dumps({"type": event, "object": obj}).encode() + b"\n"
             self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
             self.wfile.flush()
@@ -821,6 +238,121 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+
+    def maybe_table(self, kind, objects, resource_version, plain):
+        """What `kubectl get` prints asks for a Table; everything else (and
+        `-o json|yaml|jsonpath`) for the objects themselves (`plain`)."""
+        if not tables.wants_table(self.headers.get("Accept")):
+            return plain
+        include = parse_qs(urlsplit(self.path).query).get("includeObject", ["Metadata"])[-1]
+        return tables.table(kind, objects, resource_version, include)
+
+    def container_of(self, pod, query):
+        containers = pod.get("spec", {}).get("containers") or []
+        names = [c.get("name") for c in containers]
+        name = query.get("container")
+        if not name:
+            if len(containers) != 1:
+                raise ApiError(
+                    400,
+                    "BadRequest",
+                    f"a container name must be specified for pod {pod['metadata']['name']}, "
+                    f"choose one of: [{' '.join(names)}]",
+                )
+            name = names[0]
+        for c in containers:
+            if c.get("name") == name:
+                return c
+        raise ApiError(400, "BadRequest", f"container {name} is not valid for pod {pod['metadata']['name']}")
+
+    def serve_exec(self, ns, name, query):
+        """`kubectl exec`: runs the command in the simulated container
+        (probes.py) and streams its output over a WebSocket (websocket.py)."""
+        store = self.store
+        pod = store.get(BY_KIND[("v1", "Pod")], ns, name)
+        container = self.container_of(pod, query)
+        if (self.headers.get("Upgrade") or "").lower() != "websocket":
+            raise ApiError(
+                400,
+                "BadRequest",
+                "the API double serves exec over WebSocket (v5.channel.k8s.io) only: use kubectl 1.30 or later",
+            )
+        protocol = websocket.choose_protocol(self.headers.get("Sec-WebSocket-Protocol"))
+        if protocol is None:
+            raise ApiError(400, "BadRequest", "exec needs the WebSocket subprotocol v5.channel.k8s.io")
+        self.send_response(101, "Switching Protocols")
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Sec-WebSocket-Accept", websocket.accept_key(self.headers.get("Sec-WebSocket-Key", "")))
+        self.send_header("Sec-WebSocket-Protocol", protocol)
+        self.end_headers()
+        self.note("GET", self.path.split("?")[0], 101)
+        self.close_connection = True
+        conn = websocket.ChannelConnection(self.rfile, self.wfile)
+        try:
+            result = probes.run(store.sim.network(), pod, container, self.query_all.get("command", []))
+        except Exception as e:  # a bug in the double must show in kubectl, not garble the stream
+            result = f"double: {e!r}"
+        if isinstance(result, str):
+            status = {"metadata": {}, "status": "Failure", "message": result, "reason": "InternalError", "code": 500}
+        else:
+            # The command "takes" its simulated time, unless kubectl goes away.
+            if conn.gone.wait(result.seconds * store.time_scale):
+                return None, None
+            if query.get("stdout") == "true":
+                conn.send(websocket.STDOUT, result.stdout.encode())
+            if query.get("stderr") == "true":
+                conn.send(websocket.STDERR, result.stderr.encode())
+            status = {"metadata": {}, "status": "Success"}
+            if result.code != 0:
+                status = {
+                    "metadata": {},
+                    "status": "Failure",
+                    "message": f"command terminated with non-zero exit code: exit status {result.code}",
+                    "reason": "NonZeroExitCode",
+                    "details": {"causes": [{"reason": "ExitCode", "message": str(result.code)}]},
+                }
+        conn.send(websocket.ERROR, json.dumps(status).encode())
+        conn.close(1000)
+        conn.gone.wait(2)
+        return None, None
+
+    def serve_log(self, ns, name, query):
+        """`kubectl logs`: what the simulated container wrote (http-echo logs
+        each request it answers). `follow` returns what is there."""
+        store = self.store
+        pod = store.get(BY_KIND[("v1", "Pod")], ns, name)
+        container = self.container_of(pod, query)
+        with store.lock:
+            lines = list(store.pod_logs.get((ns, name, container["name"]), []))
+        tail = query.get("tailLines")
+        if tail is not None and tail.lstrip("-").isdigit() and int(tail) >= 0:
+            lines = lines[len(lines) - int(tail) :] if int(tail) else []
+        data = "".join(line + "\n" for line in lines).encode()
+        self.note("GET", self.path.split("?")[0], 200)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        return None, None
+
+    def cli(self, tool, request):
+        """The test-only `aws` and `terraform` in bin/ send their arguments
+        here; the AWS model (aws.py) answers."""
+        store = self.store
+        argv = request.get("argv") or []
+        with store.lock:
+            if tool == "aws":
+                out, err, code = store.sim.aws.cli(argv)
+                files = {}
+            elif tool == "terraform":
+                out, err, code, files = store.sim.aws.terraform(
+                    argv, request.get("main_tf"), bool(request.get("initialized")), request.get("state")
+                )
+            else:
+                raise ApiError(404, "NotFound", f"the double simulates aws and terraform, not {tool}")
+        return {"stdout": out, "stderr": err, "code": code, "files": files}
 
     def note(self, method, path, code):
         if not path.startswith("/_double/"):
@@ -846,6 +378,8 @@ class Handler(BaseHTTPRequestHandler):
     def route(self, method, path, query):
         store = self.store
         path = path.rstrip("/") or "/"
+        if method == "POST" and path.startswith("/_double/cli/"):
+            return 200, self.cli(path.rsplit("/", 1)[1], self.body())
         if method == "GET":
             if path == "/version":
                 return 200, {
@@ -930,11 +464,17 @@ class Handler(BaseHTTPRequestHandler):
             if query.get("watch") in ("true", "1"):
                 self.serve_watch(kind, ns, query)
                 return None, None
-            return 200, store.list(
-                kind, ns, query.get("labelSelector"), query.get("fieldSelector")
-            )
+            found = store.list(kind, ns, query.get("labelSelector"), query.get("fieldSelector"))
+            return 200, self.maybe_table(kind, found["items"], found["metadata"]["resourceVersion"], found)
         if m.group("sub") == "scale":
             return self.scale(kind, ns, name, method)
+        if m.group("sub") == "exec" and kind.kind == "Pod":
+            return self.serve_exec(ns, name, query)
+        if m.group("sub") == "log" and kind.kind == "Pod" and method == "GET":
+            return self.serve_log(ns, name, query)
+        if method == "GET" and m.group("sub") is None:
+            obj = store.get(kind, ns, name)
+            return 200, self.maybe_table(kind, [obj], obj["metadata"].get("resourceVersion", ""), obj)
         if method == "GET":
             return 200, store.get(kind, ns, name)
         if method == "POST" and name is None:
@@ -954,6 +494,8 @@ class Handler(BaseHTTPRequestHandler):
                     raise
                 if ctype == "application/json-patch+json":
                     merged = json_patch(current, patch)
+                elif ctype == "application/strategic-merge-patch+json":
+                    merged = strategic_merge_patch(current, patch)
                 else:
                     merged = merge_patch(current, patch)
                 if m.group("sub") == "status":
@@ -965,18 +507,112 @@ class Handler(BaseHTTPRequestHandler):
         raise ApiError(405, "MethodNotAllowed", f"{method} is not allowed on {path}")
 
 
+KUBECONFIG_MARKER = "# Written by tests/k8s_double/server.py for its simulated cluster."
+
+
+def kubeconfig_text(url, name):
+    return f"""{KUBECONFIG_MARKER}
+apiVersion: v1
+kind: Config
+clusters:
+- name: {name}
+  cluster:
+    server: {url}
+contexts:
+- name: {name}
+  context:
+    cluster: {name}
+    user: {name}
+    namespace: default
+users:
+- name: {name}
+  user: {{}}
+current-context: {name}
+"""
+
+
+def serve_person(server, store, args):
+    """Foreground mode: write the kubeconfig once the server answers, then
+    serve until Ctrl-C (or SIGTERM)."""
+    path = os.path.abspath(args.write_kubeconfig)
+    if os.path.exists(path):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            if KUBECONFIG_MARKER not in f.read():
+                print(
+                    f"server.py: {path} exists and was not written by this server; "
+                    "give a new path (it will not overwrite your own kubeconfig)",
+                    file=sys.stderr,
+                )
+                return 2
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    with urllib.request.urlopen(url + "/version", timeout=10) as r:
+        r.read()
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".kubeconfig-")
+    with os.fdopen(fd, "w") as f:
+        f.write(kubeconfig_text(url, f"{store.sim.aws.cluster_name}-simulated"))
+    os.replace(tmp, path)
+    bin_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bin")
+    print(
+        f"Simulated cluster {store.sim.aws.cluster_name} answers at {url}\n"
+        f"  export KUBECONFIG={path}\n"
+        f"  # for the securitygroups-for-pods lab, the test-only aws and terraform:\n"
+        f"  export PATH={bin_dir}:$PATH EKS_CLUSTER_NAME={store.sim.aws.cluster_name}\n"
+        "Ctrl-C stops it.",
+        flush=True,
+    )
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    # SIGINT too: a shell starting it in the background ignores SIGINT, and
+    # Python then does not turn it into KeyboardInterrupt by itself.
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while thread.is_alive():
+            thread.join(0.5)
+    except KeyboardInterrupt:
+        pass
+    server.shutdown()
+    print("Simulated cluster stopped.", flush=True)
+    return 0
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--controller-delay", type=float, default=0.0)
-    parser.add_argument("--max-seconds", type=float, default=900.0)
-    parser.add_argument("--verbose", action="store_true")
+    parser = argparse.ArgumentParser(
+        description="A simulated Kubernetes cluster (API double) on 127.0.0.1 for labrun's tests and labs."
+    )
+    parser.add_argument("--port", type=int, default=0, help="port to listen on (default: any free one)")
+    parser.add_argument(
+        "--write-kubeconfig",
+        metavar="PATH",
+        help="serve in the foreground until Ctrl-C, and write a kubeconfig for the cluster to PATH once it answers",
+    )
+    parser.add_argument(
+        "--time-scale",
+        type=float,
+        default=1.0,
+        help="real seconds per simulated second (a probe's timeout; default 1, tests use 0)",
+    )
+    parser.add_argument("--cluster-name", default="labrun", help="the EKS cluster name it simulates")
+    parser.add_argument("--controller-delay", type=float, default=0.0, help="seconds before workloads roll out")
+    parser.add_argument("--max-seconds", type=float, help="stop after this long (tests; default 900 without --write-kubeconfig)")
+    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args()
 
-    Handler.store = Store(args.controller_delay)
+    store = Store(args.controller_delay, args.cluster_name, args.time_scale)
+    Handler.store = store
     Handler.verbose = args.verbose
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
+    if args.max_seconds is not None or not args.write_kubeconfig:
+        timer = threading.Timer(args.max_seconds or 900.0, server.shutdown)
+        timer.daemon = True
+        timer.start()
+    if args.write_kubeconfig:
+        sys.exit(serve_person(server, store, args))
     print(f"PORT {server.server_address[1]}", flush=True)
 
     def stop_when_parent_goes():
@@ -988,9 +624,6 @@ def main():
         server.shutdown()
 
     threading.Thread(target=stop_when_parent_goes, daemon=True).start()
-    timer = threading.Timer(args.max_seconds, server.shutdown)
-    timer.daemon = True
-    timer.start()
     server.serve_forever()
 
 

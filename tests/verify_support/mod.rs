@@ -52,6 +52,7 @@ impl Double {
         let mut child = Command::new("python3")
             .arg(&script)
             .args(args)
+            .env("PYTHONDONTWRITEBYTECODE", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

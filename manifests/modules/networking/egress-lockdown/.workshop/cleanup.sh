@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# Undo the egress-lockdown lab: remove the allow-list policy from shop-orders.
+# Undo the egress-lockdown lab: remove the shop sample application that
+# setup.sh deployed, and with it the allow-list policy.
 set -euo pipefail
 
-if kubectl get namespace shop-orders >/dev/null 2>&1; then
-  kubectl delete networkpolicy -n shop-orders egress-allowlist --ignore-not-found
-fi
+kubectl delete namespace shop-ui shop-catalog shop-orders --ignore-not-found --wait=true

@@ -1,10 +1,7 @@
 #!/usr/bin/env bash
-# Undo the network-policies lab: remove every NetworkPolicy from the shop
-# namespaces so that the next lab starts with open traffic.
+# Undo the network-policies lab: remove the shop sample application that
+# setup.sh deployed, and with its namespaces every policy the lab applied.
+# The next lab's setup deploys the application again.
 set -euo pipefail
 
-for ns in shop-ui shop-catalog shop-orders; do
-  if kubectl get namespace "$ns" >/dev/null 2>&1; then
-    kubectl delete networkpolicy --all -n "$ns" --ignore-not-found
-  fi
-done
+kubectl delete namespace shop-ui shop-catalog shop-orders --ignore-not-found --wait=true

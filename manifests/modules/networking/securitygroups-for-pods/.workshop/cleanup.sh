@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Undo the securitygroups-for-pods lab: remove the SecurityGroupPolicy and the
-# two test workloads, then destroy the database and security groups.
+# Undo the securitygroups-for-pods lab: remove the SecurityGroupPolicy, the two
+# test workloads and the shop sample application, then destroy the database
+# and security groups. ENABLE_POD_ENI stays on: other workloads may use it.
 set -euo pipefail
 
 tf_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/terraform"
@@ -9,6 +10,7 @@ if kubectl get namespace shop-catalog >/dev/null 2>&1; then
   kubectl delete securitygrouppolicy -n shop-catalog catalog-sync-db-access --ignore-not-found
   kubectl delete deployment -n shop-catalog catalog-sync catalog-audit --ignore-not-found --wait=true
 fi
+kubectl delete namespace shop-ui shop-catalog shop-orders --ignore-not-found --wait=true
 
 if [[ -f "$tf_dir/terraform.tfstate" ]]; then
   : "${EKS_CLUSTER_NAME:?EKS_CLUSTER_NAME must name the lab cluster}"

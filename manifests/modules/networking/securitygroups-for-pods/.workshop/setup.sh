@@ -12,6 +12,11 @@ tf_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/terraform"
 command -v terraform >/dev/null 2>&1 || { echo "setup: terraform is required for this lab" >&2; exit 1; }
 
 kubectl apply -f "$root/manifests/base-application/shop.yaml"
+# Start from open traffic, even if an earlier lab left network policies behind:
+# they would keep the Pods from reaching the database regardless of security groups.
+for ns in shop-ui shop-catalog shop-orders; do
+  kubectl delete networkpolicy --all -n "$ns" --ignore-not-found
+done
 kubectl rollout status -n shop-catalog deployment/catalog --timeout=300s
 
 current="$(kubectl get daemonset -n kube-system aws-node \
