@@ -514,6 +514,12 @@ mod tests {
     use crate::content::load_tree;
     use std::fs;
 
+    fn write(root: &std::path::Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+
     #[test]
     fn md5_matches_the_reference_vectors() {
         assert_eq!(md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
@@ -570,11 +576,7 @@ mod tests {
     #[test]
     fn pairs_pages_and_suggests_the_renamed_source() {
         let dir = tempfile::tempdir().unwrap();
-        let w = |rel: &str, text: &str| {
-            let p = dir.path().join(rel);
-            fs::create_dir_all(p.parent().unwrap()).unwrap();
-            fs::write(p, text).unwrap();
-        };
+        let w = |rel: &str, text: &str| write(dir.path(), rel, text);
         let en = "---\ntitle: A\n---\n\n```bash\n$ kubectl apply -f policy.yaml\n```\n";
         w("en/lab/a.md", en);
         w(
@@ -616,11 +618,7 @@ mod tests {
     #[test]
     fn a_folder_move_places_pages_whose_names_moved_with_it() {
         let dir = tempfile::tempdir().unwrap();
-        let w = |rel: &str, text: &str| {
-            let p = dir.path().join(rel);
-            fs::create_dir_all(p.parent().unwrap()).unwrap();
-            fs::write(p, text).unwrap();
-        };
+        let w = |rel: &str, text: &str| write(dir.path(), rel, text);
         let index = "---\ntitle: CLI\n---\n\n```bash\n$ aws --version\n```\n";
         w("en/tools/new-cli/index.md", index);
         w(
