@@ -22,6 +22,16 @@ use crate::model::{Lab, Page};
 /// File extensions of declarative hooks (`tests/hook-NAME.yaml`).
 pub const DECLARATIVE_HOOK_EXTENSIONS: [&str; 2] = ["yaml", "yml"];
 
+/// Whether a hook file (a path ending in its file name) is a declarative
+/// hook: `hook-NAME.yaml` or `.yml`.
+pub fn is_declarative_hook(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.starts_with("hook-")
+        && DECLARATIVE_HOOK_EXTENSIONS
+            .iter()
+            .any(|e| name.strip_suffix(e).is_some_and(|s| s.ends_with('.')))
+}
+
 /// The files a `hook=NAME` refers to.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HookFiles {
@@ -166,6 +176,75 @@ fn rel_string(path: &Path) -> String {
         .join("/")
 }
 
+/// What a file under a locale root is to labrun.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileRole {
+    /// A `.md` / `.mdx` page.
+    Page,
+    /// A hook file in a `tests/` directory (`.sh`, `.yaml`, `.yml`).
+    Hook,
+    /// A `.notest` marker.
+    Notest,
+    /// Anything else a link may point at (images, downloads).
+    Other,
+    /// Inside a hidden directory or `node_modules`: never read.
+    Skipped,
+}
+
+/// The role of the file at `rel` (relative to a locale root, `/`-separated):
+/// the one classification [`load_tree`] and the incremental checker share.
+pub fn file_role(rel: &str) -> FileRole {
+    let mut parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
+    let Some(name) = parts.pop() else {
+        return FileRole::Skipped;
+    };
+    if parts
+        .iter()
+        .any(|d| d.starts_with('.') || *d == "node_modules")
+    {
+        return FileRole::Skipped;
+    }
+    if name == ".notest" {
+        FileRole::Notest
+    } else if parts.contains(&"tests") || name == "tests" {
+        let hook = [".sh", ".yaml", ".yml"].iter().any(|e| name.ends_with(e));
+        if hook {
+            FileRole::Hook
+        } else {
+            FileRole::Other
+        }
+    } else if name.ends_with(".md") || name.ends_with(".mdx") {
+        FileRole::Page
+    } else {
+        FileRole::Other
+    }
+}
+
+/// Reads and parses one page file of a locale (`rel` relative to its root).
+pub fn read_page(root: &Path, rel: &str, locale: &str) -> Result<Page, Error> {
+    let path = root.join(rel);
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    Ok(parse_page_in(root, rel, locale, &bytes))
+}
+
+/// Parses a page's bytes (read from disk or an editor's buffer) as the
+/// page at `rel` of the locale rooted at `root`, `.notest` marks included.
+pub fn parse_page_in(root: &Path, rel: &str, locale: &str, bytes: &[u8]) -> Page {
+    let mut page = markdown::parse_page(&root.join(rel), rel, locale, bytes);
+    let mut dir = page.dir().to_owned();
+    page.notest = loop {
+        if root.join(&dir).join(".notest").is_file() {
+            break true;
+        }
+        match dir.rsplit_once('/') {
+            Some((parent, _)) => dir = parent.to_owned(),
+            None if !dir.is_empty() => dir = String::new(),
+            None => break false,
+        }
+    };
+    page
+}
+
 /// Walks a locale root and parses its pages in parallel.
 pub fn load_tree(locale: &str, root: &Path) -> Result<Tree, Error> {
     if !root.is_dir() {
@@ -194,21 +273,18 @@ pub fn load_tree(locale: &str, root: &Path) -> Result<Tree, Error> {
                     .unwrap_or_else(|| std::io::Error::other("file system loop")),
             )
         })?;
-        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let rel_s = rel_string(rel);
-        let in_tests = rel.components().any(|c| c.as_os_str() == "tests");
         if !entry.file_type().is_file() {
             continue;
         }
-        let name = entry.file_name().to_string_lossy();
-        if name == ".notest" {
-            notest_dirs.insert(rel.parent().map(rel_string).unwrap_or_default());
-        } else if in_tests {
-            if name.ends_with(".sh") || name.ends_with(".yaml") || name.ends_with(".yml") {
-                hooks.push(rel_s);
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let rel_s = rel_string(rel);
+        match file_role(&rel_s) {
+            FileRole::Notest => {
+                notest_dirs.insert(rel.parent().map(rel_string).unwrap_or_default());
             }
-        } else if name.ends_with(".md") || name.ends_with(".mdx") {
-            files.push((entry.path().to_owned(), rel_s));
+            FileRole::Hook => hooks.push(rel_s),
+            FileRole::Page => files.push((entry.path().to_owned(), rel_s)),
+            FileRole::Other | FileRole::Skipped => {}
         }
     }
     let mut pages = files
@@ -345,6 +421,53 @@ pub fn environment_ids(page: &Page) -> Vec<String> {
 }
 
 impl Tree {
+    /// Puts a page, new or read again, in its place in site order (its
+    /// position may have changed).
+    pub fn upsert_page(&mut self, page: Page) {
+        match self.pages.iter_mut().find(|p| p.rel == page.rel) {
+            Some(slot) => *slot = page,
+            None => self.pages.push(page),
+        }
+        self.reorder();
+    }
+
+    /// Takes a page out of the tree.
+    pub fn remove_page(&mut self, rel: &str) -> Option<Page> {
+        let i = self.pages.iter().position(|p| p.rel == rel)?;
+        let page = self.pages.remove(i);
+        self.reorder();
+        Some(page)
+    }
+
+    /// Records a hook file (relative to the root) as present or gone.
+    pub fn set_hook(&mut self, rel: &str, present: bool) {
+        let at = self.hooks.iter().position(|h| h == rel);
+        match (at, present) {
+            (None, true) => self.hooks.push(rel.to_owned()),
+            (Some(i), false) => {
+                self.hooks.remove(i);
+            }
+            _ => {}
+        }
+    }
+
+    fn reorder(&mut self) {
+        let notest_dirs: BTreeSet<String> = self
+            .dirs
+            .iter()
+            .filter(|d| d.notest)
+            .map(|d| d.rel.clone())
+            .chain(
+                self.pages
+                    .iter()
+                    .filter(|p| p.notest)
+                    .map(|p| p.dir().to_owned()),
+            )
+            .collect();
+        let pages = std::mem::take(&mut self.pages);
+        (self.pages, self.dirs) = site_order(pages, &notest_dirs);
+    }
+
     /// Resolves a lab by content path (`networking/network-policies`), page
     /// path (`getting-started/basics.md`), or the id the lab passes to
     /// `prepare-environment`. `""` or `.` is the whole tree.
