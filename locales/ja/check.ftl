@@ -27,9 +27,18 @@ check-summary = { $pages } ページ（{ $locales }）を検査しました: エ
 check-junit-failure = 問題 { $count } 件
 check-path-not-found = ファイルまたはディレクトリがありません: { $path }
 
+## 監視（`check --watch`）
+
+check-watch-start = { $dirs } 個のディレクトリの変更を監視しています（Ctrl-C で終了）
+check-watch-cycle = { $files } が変更されました: { $pages } ページを { $ms } ms で再検査しました
+check-watch-reloaded = { $files } が変更されました: プロジェクト全体を { $ms } ms で読み直しました
+check-watch-failed = 再検査できません: { $detail }
+check-watch-junit = --watch は変更のたびにレポートを出力しますが、JUnit XML は一回の実行につき一つの文書です。--format human、json、github のいずれかを指定してください
+
 ## コマンドライン
 
 about-check = クラスターなしで全ロケールの全ページを検査します: ディレクティブ、マニフェストとそのパス、コードブロック、フック、フロントマター、変数、リンク
 help-check-paths = 指定したファイルやディレクトリの検出結果だけを報告します（ページ間のリンクを解決するため、プロジェクト全体は読み込みます）
 help-check-format = 出力形式
 help-check-deny = この重大度も失敗として扱います（`warnings`）
+help-check-watch = プロジェクトを読み込んだまま、ページ・マニフェスト・フック・labrun.yaml が変わるたびに再検査します（変更の影響する範囲だけを検査します）

@@ -13,6 +13,7 @@ pub mod incremental;
 pub mod output;
 pub mod rules;
 pub mod suppress;
+pub mod watch;
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};

@@ -85,6 +85,8 @@ pub struct Context {
     pub lang: Lang,
     /// `--lang` as given, when given.
     pub lang_flag: Option<String>,
+    /// `--config` as given, when given.
+    pub config_flag: Option<PathBuf>,
 }
 
 impl Context {
@@ -358,6 +360,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
             project,
             lang,
             lang_flag: cli.lang.clone(),
+            config_flag: cli.config.clone(),
         };
         match &cli.command {
             Command::Plan(a) => plan::exec(&ctx, a),
