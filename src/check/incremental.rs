@@ -91,11 +91,16 @@ fn link_names(page: &Page, out: &mut HashSet<String>) {
     }
     if page.is_index {
         out.insert(page.dir().rsplit('/').next().unwrap_or("").to_owned());
+        // Links to a directory (`./`, `..`) reach it too.
+        out.insert(DIRECTORY.to_owned());
     }
 }
 
-/// Whether a link may point at something named in `names` (or at a
-/// directory, which any index page may answer for).
+/// The name an index page answers to for links ending in a directory.
+const DIRECTORY: &str = "";
+
+/// Whether a link may point at something named in `names` (a link to a
+/// directory: at an index page).
 fn may_name(dest: &str, names: &HashSet<String>) -> bool {
     let dest = dest.trim();
     if rules::is_external(dest) {
@@ -117,7 +122,7 @@ fn may_name(dest: &str, names: &HashSet<String>) -> bool {
     };
     let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
     if last.is_empty() || last == "." || last == ".." {
-        return true;
+        return names.contains(DIRECTORY);
     }
     let stem = last.rsplit_once('.').map_or(last, |(s, _)| s);
     names.contains(last) || names.contains(stem)
@@ -819,14 +824,7 @@ mod tests {
             b"---\nslug: start\n---\n",
         );
         link_names(&page, &mut names);
-        for dest in [
-            "01-intro.md#x",
-            "../lab/intro",
-            "start",
-            "./",
-            "..",
-            "01-intro",
-        ] {
+        for dest in ["01-intro.md#x", "../lab/intro", "start", "01-intro"] {
             assert!(may_name(dest, &names), "{dest}");
         }
         for dest in [
@@ -834,8 +832,22 @@ mod tests {
             "#local",
             "https://x/01-intro.md",
             "img/intro2.png",
+            "./",
+            "..",
         ] {
             assert!(!may_name(dest, &names), "{dest}");
+        }
+        // An index page answers for its directory.
+        let index = crate::markdown::parse_page(
+            Path::new("/r/en/lab/index.md"),
+            "lab/index.md",
+            "en",
+            b"# Lab\n",
+        );
+        let mut names = HashSet::new();
+        link_names(&index, &mut names);
+        for dest in ["./", "..", "../lab", "../lab/"] {
+            assert!(may_name(dest, &names), "{dest}");
         }
     }
 
