@@ -24,6 +24,9 @@ pub struct Parsed {
     pub indent: usize,
     pub label: Option<String>,
     pub attrs: Vec<(String, String)>,
+    /// Byte range of each attribute's value within the line (inside the
+    /// quotes), parallel to `attrs`.
+    pub spans: Vec<(usize, usize)>,
 }
 
 /// A directive-looking line that cannot be read; byte offset within the line.
@@ -62,10 +65,10 @@ pub fn parse_line(line: &str) -> Result<Option<Line>, Malformed> {
         label = Some(line[pos + 1..end].to_owned());
         pos = end + 1;
     }
-    let mut attrs = Vec::new();
+    let (mut attrs, mut spans) = (Vec::new(), Vec::new());
     if line[pos..].starts_with('{') {
         let end = attr_end(line, pos)?;
-        attrs = parse_attrs(line, pos + 1, end)?;
+        (attrs, spans) = parse_attrs(line, pos + 1, end)?.into_iter().unzip();
         pos = end + 1;
     }
     let tail = line[pos..].trim();
@@ -77,6 +80,7 @@ pub fn parse_line(line: &str) -> Result<Option<Line>, Malformed> {
             indent,
             label,
             attrs,
+            spans,
         })));
     }
     let parsed = |label| Parsed {
@@ -84,6 +88,7 @@ pub fn parse_line(line: &str) -> Result<Option<Line>, Malformed> {
         indent,
         label,
         attrs,
+        spans,
     };
     if colons == 2 {
         // A leaf directive is the whole line; anything after it makes the line prose.
@@ -140,7 +145,10 @@ fn attr_end(line: &str, open: usize) -> Result<usize, Malformed> {
     })
 }
 
-fn parse_attrs(line: &str, start: usize, end: usize) -> Result<Vec<(String, String)>, Malformed> {
+/// Attributes with the byte range of each value.
+type Attrs = Vec<((String, String), (usize, usize))>;
+
+fn parse_attrs(line: &str, start: usize, end: usize) -> Result<Attrs, Malformed> {
     let b = line.as_bytes();
     let mut attrs = Vec::new();
     let mut i = start;
@@ -155,11 +163,11 @@ fn parse_attrs(line: &str, start: usize, end: usize) -> Result<Vec<(String, Stri
         }
         let key = &line[key_start..i];
         if let Some(id) = key.strip_prefix('#') {
-            attrs.push(("id".to_owned(), id.to_owned()));
+            attrs.push((("id".to_owned(), id.to_owned()), (key_start + 1, i)));
             continue;
         }
         if let Some(class) = key.strip_prefix('.') {
-            attrs.push(("class".to_owned(), class.to_owned()));
+            attrs.push((("class".to_owned(), class.to_owned()), (key_start + 1, i)));
             continue;
         }
         if key.is_empty() {
@@ -169,7 +177,7 @@ fn parse_attrs(line: &str, start: usize, end: usize) -> Result<Vec<(String, Stri
             });
         }
         if i >= end || b[i] != b'=' {
-            attrs.push((key.to_owned(), String::new()));
+            attrs.push(((key.to_owned(), String::new()), (i, i)));
             continue;
         }
         i += 1;
@@ -181,15 +189,15 @@ fn parse_attrs(line: &str, start: usize, end: usize) -> Result<Vec<(String, Stri
                 what: "quote",
             })? + v_start;
             i = close + 1;
-            &line[v_start..close]
+            (v_start, close)
         } else {
             let v_start = i;
             while i < end && !b[i].is_ascii_whitespace() {
                 i += 1;
             }
-            &line[v_start..i]
+            (v_start, i)
         };
-        attrs.push((key.to_owned(), value.to_owned()));
+        attrs.push(((key.to_owned(), line[value.0..value.1].to_owned()), value));
     }
     Ok(attrs)
 }
