@@ -92,7 +92,7 @@ impl Sources {
 /// The byte span to underline, from the column: a Markdown link or image
 /// through its `)`, a directive's name, else the token up to a space or a
 /// delimiter (at least one character; empty at the end of the line).
-fn span(line: &str, col: u32) -> std::ops::Range<usize> {
+pub fn span(line: &str, col: u32) -> std::ops::Range<usize> {
     let start = line
         .char_indices()
         .nth(col.saturating_sub(1) as usize)
