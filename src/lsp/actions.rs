@@ -174,8 +174,14 @@ fn mark_reviewed(s: &mut Server, uri: &lsp_types::Uri) -> Result<String, String>
             detail = e.to_string()
         )
     })?;
-    // The watcher will see the write too; the findings are fresh now.
-    if let Some(ws) = &mut s.ws {
+    // An editor reloads a page it holds unchanged when the file changes
+    // (VS Code by itself, Neovim on `:checktime`): check the stamped text
+    // now rather than the old one until it does.
+    let stamped = String::from_utf8_lossy(&stamped).into_owned();
+    if let Some(doc) = s.docs.get_mut(&path) {
+        doc.text = stamped.clone();
+        s.set_buffer(&path, Some(stamped));
+    } else if let Some(ws) = &mut s.ws {
         let _ = ws.apply(std::slice::from_ref(&path));
     }
     s.dirty = true;
