@@ -1,34 +1,14 @@
 //! `labrun drift --explain PAGE` on git repositories built by the test.
 
+mod common;
 mod drift_util;
 
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+use common::git;
 use drift_util::*;
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=Drift Test",
-            "-c",
-            "user.email=drift@example.invalid",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
-    stdout(&out).trim().to_owned()
-}
 
 const R1: &str = "---\ntitle: Page\nsidebar_position: 1\n---\n\nFirst version.\n\n```bash\n$ kubectl get pods\n```\n";
 

@@ -107,6 +107,25 @@ impl Watcher {
         Ok(())
     }
 
+    /// Applies a batch to the workspace (reading everything again when
+    /// events were lost) and, when the project was read again, watches the
+    /// directories it now has.
+    pub fn apply(
+        &mut self,
+        ws: &mut super::incremental::Workspace,
+        batch: &Batch,
+    ) -> Result<super::incremental::Outcome, Error> {
+        let outcome = if batch.rescan {
+            ws.rescan()?
+        } else {
+            ws.apply(&batch.paths)?
+        };
+        if outcome.reloaded {
+            self.set(&ws.watch_dirs())?;
+        }
+        Ok(outcome)
+    }
+
     /// The raw events, for a caller that waits on other channels too.
     pub fn events(&self) -> &Receiver<notify::Result<notify::Event>> {
         &self.events
@@ -159,21 +178,13 @@ pub fn run(
         if batch.is_empty() {
             continue;
         }
-        let result = if batch.rescan {
-            ws.rescan()
-        } else {
-            ws.apply(&batch.paths)
-        };
-        let outcome = match result {
+        let outcome = match watcher.apply(ws, &batch) {
             Ok(o) => o,
             Err(e) => {
                 failed(&e);
                 continue;
             }
         };
-        if outcome.reloaded {
-            watcher.set(&ws.watch_dirs())?;
-        }
         let report = ws.report();
         if outcome.rechecked == 0 && !outcome.reloaded && report.diagnostics == last.diagnostics {
             continue;

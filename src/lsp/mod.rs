@@ -212,27 +212,17 @@ impl Server {
     }
 
     fn files_changed(&mut self, batch: Batch) {
-        let Some(ws) = &mut self.ws else { return };
+        let (Some(ws), Some(w)) = (&mut self.ws, &mut self.watcher) else {
+            return;
+        };
         if batch.is_empty() {
             return;
         }
-        let result = if batch.rescan {
-            ws.rescan()
-        } else {
-            ws.apply(&batch.paths)
-        };
-        match result {
-            Ok(o) => {
-                if o.reloaded
-                    && let Some(w) = &mut self.watcher
-                {
-                    let _ = w.set(&ws.watch_dirs());
-                }
-            }
-            Err(e) => self.show(
+        if let Err(e) = w.apply(ws, &batch) {
+            self.show(
                 MessageType::ERROR,
                 crate::t!("check-watch-failed", detail = e.message().text()),
-            ),
+            );
         }
         // A source page saved changes its translations' staleness too.
         self.dirty = true;
