@@ -31,6 +31,16 @@ use crate::msg;
 /// File extensions of declarative hooks (`tests/hook-NAME.yaml`).
 pub const DECLARATIVE_HOOK_EXTENSIONS: [&str; 2] = ["yaml", "yml"];
 
+/// Whether a hook file (a path ending in its file name) is a declarative
+/// hook: `hook-NAME.yaml` or `.yml`.
+pub fn is_declarative_hook(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.starts_with("hook-")
+        && DECLARATIVE_HOOK_EXTENSIONS
+            .iter()
+            .any(|e| name.strip_suffix(e).is_some_and(|s| s.ends_with('.')))
+}
+
 /// The files a `hook=NAME` refers to.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HookFiles {
@@ -74,6 +84,9 @@ pub struct Tree {
     pub hooks: Vec<String>,
     /// Problems with the tree's own files (`_category_.json`), not pages.
     pub diagnostics: Vec<Diagnostic>,
+    /// What each folder's `_category_` file says, by folder.
+    #[serde(skip)]
+    categories: HashMap<String, Category>,
 }
 
 impl Tree {
@@ -93,6 +106,7 @@ impl Tree {
             dirs: Vec::new(),
             hooks: Vec::new(),
             diagnostics: Vec::new(),
+            categories: HashMap::new(),
         }
     }
 }
@@ -273,12 +287,7 @@ impl Project {
                 load_tree_with(l, &root, &opts)
             })
             .collect::<Result<Vec<Tree>, Error>>()?;
-        if let Some((source, translations)) = trees.split_first_mut() {
-            let rels: HashSet<&str> = source.pages.iter().map(|p| p.rel.as_str()).collect();
-            for t in translations {
-                t.mark_orphans(|rel| rels.contains(rel));
-            }
-        }
+        mark_orphans(&mut trees);
         Ok(trees)
     }
 
@@ -333,6 +342,107 @@ fn rel_string(path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// What a file under a locale root is to labrun.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileRole {
+    /// A `.md` / `.mdx` page.
+    Page,
+    /// A hook file in a `tests/` directory (`.sh`, `.yaml`, `.yml`).
+    Hook,
+    /// A `.notest` marker.
+    Notest,
+    /// A Docusaurus `_category_.json` / `.yml`: its folder's label and
+    /// position.
+    Category,
+    /// Anything else a link may point at (images, downloads).
+    Other,
+    /// Not content: inside a hidden directory or `node_modules`, excluded
+    /// by `exclude`, or (Docusaurus) a `_` partial. Never read as a page.
+    Skipped,
+}
+
+impl LoadOptions {
+    /// Whether a directory (relative to the locale root `root`, named
+    /// `name`) is left out with everything in it.
+    fn skips_dir(&self, root: &Path, rel: &str, name: &str) -> bool {
+        name.starts_with('.')
+            || name == "node_modules"
+            || (self.site_partials && name.starts_with('_'))
+            || self.excluded(root, rel)
+    }
+
+    /// The role of the file at `rel` (relative to the locale root `root`,
+    /// `/`-separated): the one classification the loader and the
+    /// incremental checker share.
+    pub fn file_role(&self, root: &Path, rel: &str) -> FileRole {
+        let mut parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
+        let Some(name) = parts.pop() else {
+            return FileRole::Skipped;
+        };
+        let mut dir = String::new();
+        for d in &parts {
+            if !dir.is_empty() {
+                dir.push('/');
+            }
+            dir.push_str(d);
+            if self.skips_dir(root, &dir, d) {
+                return FileRole::Skipped;
+            }
+        }
+        if name == ".notest" {
+            return FileRole::Notest;
+        }
+        if parts.contains(&"tests") || name == "tests" {
+            let hook = [".sh", ".yaml", ".yml"].iter().any(|e| name.ends_with(e));
+            return if hook {
+                FileRole::Hook
+            } else {
+                FileRole::Other
+            };
+        }
+        if self.site_partials && is_category_file(name) {
+            return FileRole::Category;
+        }
+        if (self.site_partials && name.starts_with('_')) || self.excluded(root, rel) {
+            return FileRole::Skipped;
+        }
+        if name.ends_with(".md") || name.ends_with(".mdx") {
+            FileRole::Page
+        } else {
+            FileRole::Other
+        }
+    }
+
+    /// Parses a page's bytes (read from disk or an editor's buffer) as the
+    /// page at `rel` of the locale rooted at `root`: `.notest` marks and
+    /// the project's order key included.
+    pub fn parse_page_in(&self, root: &Path, rel: &str, locale: &str, bytes: &[u8]) -> Page {
+        let mut page = markdown::parse_page(&root.join(rel), rel, locale, bytes);
+        let keys: Vec<&str> = self.order_by.iter().map(|k| k.field()).collect();
+        page.front.choose_position(&keys);
+        let mut dir = page.dir().to_owned();
+        page.notest = loop {
+            if root.join(&dir).join(".notest").is_file() {
+                break true;
+            }
+            match dir.rsplit_once('/') {
+                Some((parent, _)) => dir = parent.to_owned(),
+                None if !dir.is_empty() => dir = String::new(),
+                None => break false,
+            }
+        };
+        page
+    }
+
+    /// Reads and parses one page file of a locale (`rel` relative to its
+    /// root).
+    pub fn read_page(&self, root: &Path, rel: &str, locale: &str) -> Result<Page, Error> {
+        let path = root.join(rel);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        Ok(self.parse_page_in(root, rel, locale, &bytes))
+    }
 }
 
 /// Walks a locale root with the default options (labrun's own layout).
@@ -422,25 +532,18 @@ fn walk(root: &Path, opts: &LoadOptions) -> Result<Walked, Error> {
     let walker = walkdir::WalkDir::new(root)
         .sort_by_file_name()
         .into_iter()
+        // Whole directories that are not content are never entered; files
+        // are classified by `file_role`.
         .filter_entry(|e| {
-            if e.depth() == 0 {
+            if e.depth() == 0 || !e.file_type().is_dir() {
                 return true;
-            }
-            let name = e.file_name().to_string_lossy();
-            let is_dir = e.file_type().is_dir();
-            if is_dir && (name.starts_with('.') || name == "node_modules") {
-                return false;
-            }
-            // Partials: never routed. Category files are read, not pages.
-            if opts.site_partials && name.starts_with('_') && !is_category_file(&name) {
-                return false;
             }
             let rel = e
                 .path()
                 .strip_prefix(root)
                 .map(rel_string)
                 .unwrap_or_default();
-            !opts.excluded(root, &rel)
+            !opts.skips_dir(root, &rel, &e.file_name().to_string_lossy())
         });
     for entry in walker {
         let entry = entry.map_err(|e| {
@@ -451,27 +554,23 @@ fn walk(root: &Path, opts: &LoadOptions) -> Result<Walked, Error> {
                     .unwrap_or_else(|| std::io::Error::other("file system loop")),
             )
         })?;
-        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let rel_s = rel_string(rel);
-        let in_tests = rel.components().any(|c| c.as_os_str() == "tests");
         if !entry.file_type().is_file() {
             continue;
         }
-        let name = entry.file_name().to_string_lossy();
-        if name == ".notest" {
-            w.notest_dirs
-                .insert(rel.parent().map(rel_string).unwrap_or_default());
-        } else if in_tests {
-            if name.ends_with(".sh") || name.ends_with(".yaml") || name.ends_with(".yml") {
-                w.hooks.push(rel_s);
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let rel_s = rel_string(rel);
+        match opts.file_role(root, &rel_s) {
+            FileRole::Notest => {
+                w.notest_dirs
+                    .insert(rel.parent().map(rel_string).unwrap_or_default());
             }
-        } else if opts.site_partials && is_category_file(&name) {
-            w.categories.push((
+            FileRole::Hook => w.hooks.push(rel_s),
+            FileRole::Category => w.categories.push((
                 rel.parent().map(rel_string).unwrap_or_default(),
                 entry.path().to_owned(),
-            ));
-        } else if name.ends_with(".md") || name.ends_with(".mdx") {
-            w.files.push((entry.path().to_owned(), rel_s));
+            )),
+            FileRole::Page => w.files.push((entry.path().to_owned(), rel_s)),
+            FileRole::Other | FileRole::Skipped => {}
         }
     }
     Ok(w)
@@ -537,7 +636,28 @@ pub fn load_tree_with(locale: &str, root: &Path, opts: &LoadOptions) -> Result<T
         dirs,
         hooks,
         diagnostics,
+        categories: meta,
     })
+}
+
+/// Marks the translations whose source page does not exist, in trees whose
+/// first is the source locale's. Returns the pages whose mark changed.
+pub fn mark_orphans(trees: &mut [Tree]) -> Vec<PathBuf> {
+    let Some((source, translations)) = trees.split_first_mut() else {
+        return Vec::new();
+    };
+    let rels: HashSet<&str> = source.pages.iter().map(|p| p.rel.as_str()).collect();
+    let mut flipped = Vec::new();
+    for t in translations {
+        for p in &mut t.pages {
+            let orphan = !rels.contains(p.rel.as_str());
+            if p.orphan != orphan {
+                p.orphan = orphan;
+                flipped.push(p.file.clone());
+            }
+        }
+    }
+    flipped
 }
 
 enum Entry {
@@ -664,6 +784,74 @@ pub fn environment_ids(page: &Page) -> Vec<String> {
 }
 
 impl Tree {
+    /// Puts a page, new or read again, in its place in site order (its
+    /// position may have changed).
+    pub fn upsert_page(&mut self, page: Page) {
+        match self.pages.iter_mut().find(|p| p.rel == page.rel) {
+            Some(slot) => *slot = page,
+            None => self.pages.push(page),
+        }
+        self.reorder();
+    }
+
+    /// Takes a page out of the tree.
+    pub fn remove_page(&mut self, rel: &str) -> Option<Page> {
+        let i = self.pages.iter().position(|p| p.rel == rel)?;
+        let page = self.pages.remove(i);
+        self.reorder();
+        Some(page)
+    }
+
+    /// Records a hook file (relative to the root) as present or gone.
+    pub fn set_hook(&mut self, rel: &str, present: bool) {
+        let at = self.hooks.iter().position(|h| h == rel);
+        match (at, present) {
+            (None, true) => self.hooks.push(rel.to_owned()),
+            (Some(i), false) => {
+                self.hooks.remove(i);
+            }
+            _ => {}
+        }
+    }
+
+    fn reorder(&mut self) {
+        let notest_dirs: BTreeSet<String> = self
+            .dirs
+            .iter()
+            .filter(|d| d.notest)
+            .map(|d| d.rel.clone())
+            .chain(
+                self.pages
+                    .iter()
+                    .filter(|p| p.notest)
+                    .map(|p| p.dir().to_owned()),
+            )
+            .collect();
+        let pages = std::mem::take(&mut self.pages);
+        (self.pages, self.dirs) = site_order(pages, &notest_dirs, &self.categories);
+    }
+
+    /// Reads a folder's `_category_` file again (`present: false`: it is
+    /// gone), replacing what the tree knew of it.
+    pub fn set_category(&mut self, file: &Path, present: bool) {
+        let dir = file
+            .parent()
+            .and_then(|d| d.strip_prefix(&self.root).ok())
+            .map(rel_string)
+            .unwrap_or_default();
+        self.diagnostics.retain(|d| d.file != file);
+        self.categories.remove(&dir);
+        if present {
+            match read_category(file) {
+                Ok(c) => {
+                    self.categories.insert(dir, c);
+                }
+                Err(d) => self.diagnostics.push(d),
+            }
+        }
+        self.reorder();
+    }
+
     /// Resolves a lab by content path (`networking/network-policies`), page
     /// path (`getting-started/basics.md`), or the id the lab passes to
     /// `prepare-environment`. `""` or `.` is the whole tree.

@@ -14,6 +14,7 @@ pub mod drift;
 pub mod durations;
 pub mod error;
 pub mod i18n;
+pub mod lsp;
 pub mod manifest;
 pub mod markdown;
 pub mod model;

@@ -421,6 +421,47 @@ impl Manifest {
 
     /// Resolves a `::yaml` path to its document and line range.
     pub fn resolve(&self, path: &str) -> Result<Resolved, PathError> {
+        let (doc, node, start) = self.walk(path)?;
+        let end = self.last_line(node).max(start);
+        Ok(Resolved {
+            doc,
+            range: LineRange { start, end },
+        })
+    }
+
+    /// What a path may continue with: the keys of the mapping (or the
+    /// indices of the sequence) it names, and at the top of a
+    /// multi-document file the document indices too. `""` is the top.
+    /// Empty when the path does not resolve or names a scalar.
+    pub fn children(&self, parent: &str) -> Vec<String> {
+        let Ok(parsed) = self.parsed() else {
+            return Vec::new();
+        };
+        let node = if parent.trim().is_empty() {
+            let Some(first) = parsed.docs.first() else {
+                return Vec::new();
+            };
+            first
+        } else {
+            match self.walk(parent) {
+                Ok((_, node, _)) => node,
+                Err(_) => return Vec::new(),
+            }
+        };
+        let mut out: Vec<String> = Vec::new();
+        if parent.trim().is_empty() && parsed.docs.len() > 1 {
+            out.extend((0..parsed.docs.len()).map(|i| i.to_string()));
+        }
+        match &node.value {
+            YValue::Map(entries) => out.extend(entries.iter().filter_map(|(k, _)| k.scalar_text())),
+            YValue::Seq(items) => out.extend((0..items.len()).map(|i| i.to_string())),
+            _ => {}
+        }
+        out
+    }
+
+    /// The document, node and first line a path names.
+    fn walk(&self, path: &str) -> Result<(usize, &YNode, u32), PathError> {
         let segs: Vec<&str> = path.split('.').map(str::trim).collect();
         if segs.iter().any(|s| s.is_empty()) {
             return Err(PathError::EmptySegment {
@@ -495,11 +536,7 @@ impl Manifest {
             }
             parent.push_str(seg);
         }
-        let end = self.last_line(node).max(start);
-        Ok(Resolved {
-            doc,
-            range: LineRange { start, end },
-        })
+        Ok((doc, node, start))
     }
 
     /// `zoomPath` widened by `before`/`after` lines, clamped to its document.
@@ -744,6 +781,24 @@ impl ManifestCache {
             });
         }
         Ok(joined)
+    }
+
+    /// Forgets what was read of the file at `path` (absolute, under the
+    /// root), so the next [`ManifestCache::get`] reads it again. Returns the
+    /// normalized relative path, when the file is inside the project.
+    pub fn forget(&self, path: &Path) -> Option<PathBuf> {
+        let rel = path.strip_prefix(&self.root).ok()?;
+        let rel = normalize_relative(&rel.to_string_lossy()).ok()?;
+        self.slots
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&rel);
+        // A directory may have appeared or gone with the file.
+        self.real_dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        Some(rel)
     }
 
     /// How many distinct files were asked for.
@@ -999,6 +1054,35 @@ spec:
             cache.get("missing.yaml"),
             Err(ManifestError::NotFound { .. })
         ));
+    }
+
+    #[test]
+    fn children_list_keys_indices_and_documents() {
+        let m = m("a: 1\nb:\n  - x\n  - y\n---\nc: {d: 1}\n");
+        assert_eq!(m.children(""), ["0", "1", "a", "b"]);
+        assert_eq!(m.children("b"), ["0", "1"]);
+        assert_eq!(m.children("1"), ["c"]);
+        assert_eq!(m.children("1.c"), ["d"]);
+        assert!(m.children("a").is_empty());
+        assert!(m.children("zz").is_empty());
+    }
+
+    #[test]
+    fn forgotten_files_are_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("m/a.yaml");
+        let cache = ManifestCache::new(dir.path());
+        assert!(matches!(
+            cache.get("m/a.yaml"),
+            Err(ManifestError::NotFound { .. })
+        ));
+        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+        std::fs::write(&f, "a: 1\n").unwrap();
+        // Still the remembered answer, until the file is forgotten.
+        assert!(cache.get("m/a.yaml").is_err());
+        assert_eq!(cache.forget(&f), Some(PathBuf::from("m/a.yaml")));
+        assert_eq!(cache.get("./m/a.yaml").unwrap().children(""), ["a"]);
+        assert_eq!(cache.forget(Path::new("/elsewhere/x.yaml")), None);
     }
 
     #[test]

@@ -369,6 +369,10 @@ pub struct Directive {
     pub label: Option<String>,
     /// Attributes in order; `#id` is stored as `id`, `.class` as `class`.
     pub attrs: Vec<(String, String)>,
+    /// Where each attribute's value starts and ends (exclusive) on the
+    /// directive's line, as 1-based character columns (inside the quotes),
+    /// parallel to `attrs`.
+    pub value_cols: Vec<(u32, u32)>,
     /// For containers: the line of the closing `:::` (None when unterminated).
     pub end_line: Option<u32>,
     /// The numbered list right after a leaf directive (the callouts of `::yaml`).
@@ -380,6 +384,17 @@ pub struct Directive {
 }
 
 impl Directive {
+    /// An attribute's value with its columns (see [`Directive::value_cols`]).
+    pub fn attr_at(&self, key: &str) -> Option<(&str, (u32, u32))> {
+        let i = self.attrs.iter().position(|(k, _)| k == key)?;
+        let cols = self
+            .value_cols
+            .get(i)
+            .copied()
+            .unwrap_or((self.pos.col, self.pos.col));
+        Some((self.attrs[i].1.as_str(), cols))
+    }
+
     pub fn attr(&self, key: &str) -> Option<&str> {
         self.attrs
             .iter()

@@ -1,11 +1,13 @@
 //! `labrun drift --explain PAGE` on git repositories built by the test.
 
+mod common;
 mod drift_util;
 
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+use common::git;
 use drift_util::*;
 
 const R1: &str = "---\ntitle: Page\nsidebar_position: 1\n---\n\nFirst version.\n\n```bash\n$ kubectl get pods\n```\n";

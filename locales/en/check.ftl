@@ -59,6 +59,20 @@ check-junit-failure = { $count ->
     }
 check-path-not-found = no such file or directory: { $path }
 
+## Watching (`check --watch`)
+
+check-watch-start = watching { $dirs ->
+        [one] one directory
+       *[other] { $dirs } directories
+    } for changes (Ctrl-C stops)
+check-watch-cycle = { $files } changed: re-checked { $pages ->
+        [one] one page
+       *[other] { $pages } pages
+    } in { $ms } ms
+check-watch-reloaded = { $files } changed: read the whole project again in { $ms } ms
+check-watch-failed = cannot check again: { $detail }
+check-watch-junit = --watch prints a report after every change; JUnit XML is one document for one run: use --format human, json or github
+
 ## Command line
 
 about-check = Check every page of every locale without a cluster: directives, manifests and their paths, fences, hooks, front matter, variables and links
@@ -66,3 +80,4 @@ help-check-paths = Only report findings in these files or directories (the whole
 help-check-format = Output format
 help-check-deny = Treat this severity as failing too (`warnings`)
 help-check-pedantic = Also report pedantic rules (off by default; see docs/check.md), as warnings
+help-check-watch = Keep the project loaded and check again whenever a page, manifest, hook or labrun.yaml changes (re-checks only what the change affects)

@@ -35,6 +35,14 @@ check-summary = { $pages } ページ（{ $locales }）を検査しました: エ
 check-junit-failure = 問題 { $count } 件
 check-path-not-found = ファイルまたはディレクトリがありません: { $path }
 
+## 監視（`check --watch`）
+
+check-watch-start = { $dirs } 個のディレクトリの変更を監視しています（Ctrl-C で終了）
+check-watch-cycle = { $files } が変更されました: { $pages } ページを { $ms } ms で再検査しました
+check-watch-reloaded = { $files } が変更されました: プロジェクト全体を { $ms } ms で読み直しました
+check-watch-failed = 再検査できません: { $detail }
+check-watch-junit = --watch は変更のたびにレポートを出力しますが、JUnit XML は一回の実行につき一つの文書です。--format human、json、github のいずれかを指定してください
+
 ## コマンドライン
 
 about-check = クラスターなしで全ロケールの全ページを検査します: ディレクティブ、マニフェストとそのパス、コードブロック、フック、フロントマター、変数、リンク
@@ -42,3 +50,4 @@ help-check-paths = 指定したファイルやディレクトリの検出結果�
 help-check-format = 出力形式
 help-check-deny = この重大度も失敗として扱います（`warnings`）
 help-check-pedantic = 既定では無効の pedantic ルールも警告として報告します（docs/check.md を参照）
+help-check-watch = プロジェクトを読み込んだまま、ページ・マニフェスト・フック・labrun.yaml が変わるたびに再検査します（変更の影響する範囲だけを検査します）

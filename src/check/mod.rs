@@ -9,8 +9,10 @@
 //! they are. Last, the project's policy ([`crate::rules::Policy`]) gives
 //! every finding its level and drops those that are off or silenced.
 
+pub mod incremental;
 pub mod output;
 pub mod rules;
+pub mod watch;
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -94,26 +96,53 @@ pub fn check_trees(
     manifests: &ManifestCache,
     policy: &Policy,
 ) -> Report {
-    let ctx = Ctx::new(project, trees, fs, manifests);
+    let ctx = Ctx::new(project, trees, fs, manifests).with_policy(policy.clone());
     let pages: Vec<&Page> = trees.iter().flat_map(|t| &t.pages).collect();
     let mut diagnostics: Vec<Diagnostic> = pages
         .par_iter()
-        .flat_map_iter(|page| {
-            let mut out = Vec::new();
-            rules::page(&ctx, page, &mut out);
-            out
-        })
+        .flat_map_iter(|page| page_findings(&ctx, page))
         .collect();
-    rules::project(&ctx, &mut diagnostics);
-    // Declarative hooks (`tests/hook-NAME.yaml`) are validated by their owner.
+    diagnostics.extend(project_findings(&ctx));
     for tree in trees {
-        diagnostics.extend(tree.diagnostics.iter().cloned());
-        diagnostics.extend(crate::verify::validate_tree(
-            tree,
-            &project.config.variables,
-        ));
+        diagnostics.extend(hook_findings(project, tree));
     }
-    let mut diagnostics = policy.apply(diagnostics, |f| ctx.page_at(f));
+    report(&ctx, diagnostics)
+}
+
+/// Every finding of one page's rules, not yet silenced. The incremental
+/// checker ([`incremental`]) calls the two halves ([`rules::page_local`],
+/// [`rules::page_links`]) on their own.
+pub fn page_findings(ctx: &Ctx<'_>, page: &Page) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    rules::page(ctx, page, &mut out);
+    out
+}
+
+/// Findings of the rules over the whole project (positions among siblings,
+/// unused hooks, unusable manifests, the durations file), not yet silenced.
+pub fn project_findings(ctx: &Ctx<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    rules::project(ctx, &mut out);
+    out
+}
+
+/// Findings in a locale's own files that are not pages: its `_category_`
+/// files, and its declarative hook files (`tests/hook-NAME.yaml`),
+/// validated by their owner, [`crate::verify`].
+pub fn hook_findings(project: &Project, tree: &Tree) -> Vec<Diagnostic> {
+    let mut out = tree.diagnostics.clone();
+    out.extend(crate::verify::validate_tree(
+        tree,
+        &project.config.variables,
+    ));
+    out
+}
+
+/// The report of a set of findings under the context's policy (levels,
+/// silenced ones dropped), sorted by file, line, column and rule,
+/// duplicates removed.
+pub fn report(ctx: &Ctx<'_>, diagnostics: Vec<Diagnostic>) -> Report {
+    let mut diagnostics = ctx.policy.apply(diagnostics, |f| ctx.page_at(f));
     diagnostics
         .sort_by(|a, b| (&a.file, a.line, a.col, &a.rule).cmp(&(&b.file, b.line, b.col, &b.rule)));
     diagnostics.dedup_by(|a, b| {
@@ -121,8 +150,13 @@ pub fn check_trees(
     });
     Report {
         diagnostics,
-        files: pages.iter().map(|p| p.file.clone()).collect(),
-        locales: trees.iter().map(|t| t.locale.clone()).collect(),
+        files: ctx
+            .trees
+            .iter()
+            .flat_map(|t| &t.pages)
+            .map(|p| p.file.clone())
+            .collect(),
+        locales: ctx.trees.iter().map(|t| t.locale.clone()).collect(),
     }
 }
 
@@ -167,6 +201,11 @@ pub struct Ctx<'a> {
     pub durations: Durations,
     /// Pages by site id (number prefix dropped, front matter `id`/`slug`).
     pub site_ids: HashMap<PathBuf, &'a Page>,
+    /// Page texts that are not on disk yet (an editor's unsaved buffers),
+    /// by normalized path: findings read their lines from here first.
+    pub buffers: Option<&'a HashMap<PathBuf, String>>,
+    /// The project's verdict on each rule (labrun.yaml's, unless replaced).
+    pub policy: Policy,
 }
 
 impl<'a> Ctx<'a> {
@@ -187,6 +226,7 @@ impl<'a> Ctx<'a> {
             .flat_map(|p| rules::site_ids(p).into_iter().map(move |id| (id, p)))
             .collect();
         Ctx {
+            policy: project.config.check.policy(),
             site_ids,
             project,
             config: &project.config,
@@ -195,7 +235,21 @@ impl<'a> Ctx<'a> {
             fs,
             pages,
             durations: Durations::load(&project.config.durations_file()),
+            buffers: None,
         }
+    }
+
+    /// The same context, reading page lines from `buffers` where they hold
+    /// the page.
+    pub fn with_buffers(mut self, buffers: &'a HashMap<PathBuf, String>) -> Ctx<'a> {
+        self.buffers = Some(buffers);
+        self
+    }
+
+    /// Judges with this policy instead of labrun.yaml's alone (`--pedantic`).
+    pub fn with_policy(mut self, policy: Policy) -> Ctx<'a> {
+        self.policy = policy;
+        self
     }
 
     /// A page by file path.
@@ -215,11 +269,13 @@ impl<'a> Ctx<'a> {
     /// One line of a page's source, read again from disk: only findings
     /// need it (for a precise column), so the happy path does no extra I/O.
     pub fn source_line(&self, page: &Page, line: u32) -> Option<String> {
+        let index = line.checked_sub(1)? as usize;
+        if let Some(text) = self.buffers.and_then(|b| b.get(&normalize(&page.file))) {
+            return text.lines().nth(index).map(str::to_owned);
+        }
         let bytes = std::fs::read(&page.file).ok()?;
         let text = String::from_utf8_lossy(&bytes);
-        text.lines()
-            .nth(line.checked_sub(1)? as usize)
-            .map(str::to_owned)
+        text.lines().nth(index).map(str::to_owned)
     }
 }
 
@@ -261,6 +317,29 @@ impl FsIndex {
             }
         }
         index
+    }
+
+    /// Records what `path` (normalized, under a root) is now: a file or
+    /// directory (its ancestors become directories), or gone (`None`, with
+    /// everything below it).
+    pub fn set(&mut self, path: &Path, kind: Option<Kind>) {
+        match kind {
+            Some(kind) => {
+                let mut dir = path.parent();
+                while let Some(d) = dir {
+                    if !self.roots.iter().any(|r| d.starts_with(r)) {
+                        break;
+                    }
+                    self.entries.insert(d.to_owned(), Kind::Dir);
+                    dir = d.parent();
+                }
+                self.entries.insert(path.to_owned(), kind);
+            }
+            None => {
+                self.entries.retain(|p, _| !p.starts_with(path));
+                self.links.retain(|p| !p.starts_with(path));
+            }
+        }
     }
 
     /// What `path` (normalized) is, if it exists.

@@ -41,6 +41,8 @@ pub struct Options<'a> {
     pub color: bool,
     pub deny_warnings: bool,
     pub paths: &'a Paths,
+    /// JSON on one line (`--watch` prints one report a line).
+    pub compact: bool,
 }
 
 pub fn render(report: &Report, format: Format, opts: &Options<'_>) -> String {
@@ -90,7 +92,7 @@ impl Sources {
 /// The byte span to underline, from the column: a Markdown link or image
 /// through its `)`, a directive's name, else the token up to a space or a
 /// delimiter (at least one character; empty at the end of the line).
-fn span(line: &str, col: u32) -> std::ops::Range<usize> {
+pub fn span(line: &str, col: u32) -> std::ops::Range<usize> {
     let start = line
         .char_indices()
         .nth(col.saturating_sub(1) as usize)
@@ -231,9 +233,41 @@ fn json(report: &Report, opts: &Options<'_>) -> String {
         },
         diagnostics,
     };
-    let mut s = serde_json::to_string_pretty(&r).expect("a report serializes");
+    let mut s = if opts.compact {
+        serde_json::to_string(&r)
+    } else {
+        serde_json::to_string_pretty(&r)
+    }
+    .expect("a report serializes");
     s.push('\n');
     s
+}
+
+/// The line `--watch` prints before each new report: what changed, how
+/// much was checked again, how long it took.
+pub fn cycle_header(cycle: &super::watch::Cycle, opts: &Options<'_>) -> String {
+    let mut files: Vec<String> = cycle.changed.iter().map(|p| opts.paths.show(p)).collect();
+    if files.len() > 3 {
+        let more = files.len() - 2;
+        files.truncate(2);
+        files.push(format!("+{more}"));
+    }
+    let ms = format!("{:.1}", cycle.elapsed.as_secs_f64() * 1000.0);
+    let text = if cycle.outcome.reloaded {
+        t!("check-watch-reloaded", files = files.join(", "), ms = ms)
+    } else {
+        t!(
+            "check-watch-cycle",
+            files = files.join(", "),
+            pages = cycle.outcome.rechecked,
+            ms = ms
+        )
+    };
+    crate::ui::paint(
+        opts.color,
+        crate::ui::Tone::Accent,
+        &format!("── {text} ──"),
+    )
 }
 
 /// Escapes for workflow command data and property values.

@@ -1,5 +1,6 @@
-//! `labrun check [PATH…] [--format human|json|github|junit] [--deny warnings]`.
+//! `labrun check [PATH…] [--format human|json|github|junit] [--deny warnings] [--watch]`.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use crate::check::{self, output};
@@ -22,6 +23,9 @@ pub struct Args {
     /// Also report pedantic rules, as warnings.
     #[arg(long)]
     pub pedantic: bool,
+    /// Check again whenever a file of the project changes.
+    #[arg(long)]
+    pub watch: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +47,57 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         }
         only.push(check::normalize(&abs));
     }
+    let deny_warnings = args.deny.contains(&Deny::Warnings);
+    let paths = output::Paths {
+        cwd: cwd.clone(),
+        root: ctx.project.root().to_owned(),
+    };
+    let opts = output::Options {
+        color: args.format == output::Format::Human && ui::color_enabled(false),
+        deny_warnings,
+        paths: &paths,
+        compact: args.watch,
+    };
+    if args.watch {
+        if args.format == output::Format::Junit {
+            return Err(Error::Usage(msg!("check-watch-junit")));
+        }
+        let mut ws = check::incremental::Workspace::open(ctx.config_flag.as_deref(), &cwd)?;
+        ws.set_pedantic(args.pedantic);
+        eprintln!(
+            "{}",
+            crate::t!("check-watch-start", dirs = ws.watch_dirs().len())
+        );
+        let show = |report: &check::Report, cycle: Option<&check::watch::Cycle>| {
+            let mut report = check::Report {
+                diagnostics: report.diagnostics.clone(),
+                files: report.files.clone(),
+                locales: report.locales.clone(),
+            };
+            if !only.is_empty() {
+                report.restrict(&only, &cwd);
+            }
+            let mut out = String::new();
+            if let Some(c) = cycle
+                && args.format == output::Format::Human
+            {
+                out.push_str(&output::cycle_header(c, &opts));
+                out.push('\n');
+            }
+            out.push_str(&output::render(&report, args.format, &opts));
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(out.as_bytes());
+            let _ = stdout.flush();
+        };
+        let failed = |e: &Error| {
+            eprintln!(
+                "{}",
+                crate::t!("check-watch-failed", detail = e.message().text())
+            );
+        };
+        check::watch::run(&mut ws, show, failed)?;
+        return Ok(exit::OK);
+    }
     let (trees, fs) = check::load(&ctx.project)?;
     let manifests = crate::manifest::ManifestCache::new(ctx.project.root());
     let mut policy = ctx.project.config.check.policy();
@@ -54,16 +109,6 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     if !only.is_empty() {
         report.restrict(&only, &cwd);
     }
-    let deny_warnings = args.deny.contains(&Deny::Warnings);
-    let paths = output::Paths {
-        cwd,
-        root: ctx.project.root().to_owned(),
-    };
-    let opts = output::Options {
-        color: args.format == output::Format::Human && ui::color_enabled(false),
-        deny_warnings,
-        paths: &paths,
-    };
     print!("{}", output::render(&report, args.format, &opts));
     Ok(if report.failed(deny_warnings) {
         exit::FAILED

@@ -1036,30 +1036,28 @@ fn exec_stamp(ctx: &Context, args: &StampArgs) -> Result<u8, Error> {
             &ctx.project.config.source_locale,
         )?;
         let (bytes, page) = read_page(&pair.translation_file, &pair.rel, &pair.locale)?;
-        let hash = drift::md5_hex(&src_bytes);
-        let differences = drift::compare(&src_page, &page);
-        if !differences.is_empty() && !args.force {
-            for d in &differences {
-                eprintln!(
-                    "  {}:{} ↔ {}:{}  {}",
-                    src_name, d.source_line, tr_name, d.translation_line, d.message
-                );
+        let (stamped, hash) = match stamp::plan(&src_page, &src_bytes, &page, &bytes, args.force) {
+            Ok(stamp::Plan::Write { bytes, hash }) => (bytes, hash),
+            Ok(stamp::Plan::Current) => {
+                println!("{}", t!("drift-stamp-already", file = tr_name.as_str()));
+                continue;
             }
-            refuse(msg!(
-                "drift-stamp-diverged",
-                file = tr_name.as_str(),
-                count = differences.len()
-            ));
-            code = code.max(exit::FAILED);
-            continue;
-        }
-        if drift::hash_status(page.front.source_hash.as_ref(), &hash) == Status::Current {
-            println!("{}", t!("drift-stamp-already", file = tr_name.as_str()));
-            continue;
-        }
-        let stamped = match stamp::stamp_bytes(&bytes, &page, &hash) {
-            Ok(b) => b,
-            Err(e) => {
+            Err(stamp::Refusal::Diverged(differences)) => {
+                for d in &differences {
+                    eprintln!(
+                        "  {}:{} ↔ {}:{}  {}",
+                        src_name, d.source_line, tr_name, d.translation_line, d.message
+                    );
+                }
+                refuse(msg!(
+                    "drift-stamp-diverged",
+                    file = tr_name.as_str(),
+                    count = differences.len()
+                ));
+                code = code.max(exit::FAILED);
+                continue;
+            }
+            Err(stamp::Refusal::Stamp(e)) => {
                 if e == StampError::BadFrontMatter {
                     super::print_diagnostics(&page.diagnostics);
                 }
@@ -1067,18 +1065,12 @@ fn exec_stamp(ctx: &Context, args: &StampArgs) -> Result<u8, Error> {
                 code = code.max(exit::FAILED);
                 continue;
             }
+            Err(stamp::Refusal::VerifyFailed) => {
+                refuse(msg!("drift-stamp-verify-failed", file = tr_name.as_str()));
+                code = code.max(exit::FAILED);
+                continue;
+            }
         };
-        if !stamp::verify(
-            &pair.translation_file,
-            &pair.rel,
-            &pair.locale,
-            &stamped,
-            &hash,
-        ) {
-            refuse(msg!("drift-stamp-verify-failed", file = tr_name.as_str()));
-            code = code.max(exit::FAILED);
-            continue;
-        }
         if let Err(e) = stamp::write_atomic(&pair.translation_file, &stamped) {
             refuse(msg!(
                 "drift-stamp-write-failed",

@@ -3,6 +3,7 @@
 
 mod check;
 mod drift;
+mod lsp;
 mod plan;
 mod render;
 mod report;
@@ -69,6 +70,8 @@ pub enum Command {
     Verify(verify::Args),
     /// Work with run reports.
     Report(report::Args),
+    /// Serve the pages of a project to an editor: a Language Server over stdio.
+    Lsp(lsp::Args),
 }
 
 /// The output format of commands that print for people or for programs.
@@ -85,6 +88,8 @@ pub struct Context {
     pub lang: Lang,
     /// `--lang` as given, when given.
     pub lang_flag: Option<String>,
+    /// `--config` as given, when given.
+    pub config_flag: Option<PathBuf>,
 }
 
 /// `--lang all`: every locale of the project.
@@ -441,12 +446,18 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         }
     };
     let result = (|| {
+        // The editor names the project once connected; labrun.yaml in the
+        // directory the editor started in does not matter.
+        if let Command::Lsp(a) = &cli.command {
+            return lsp::exec(a, cli.lang.clone());
+        }
         let cwd = std::env::current_dir().map_err(|e| Error::io(std::path::Path::new("."), e))?;
         let project = Project::open(cli.config.as_deref(), &cwd)?;
         let ctx = Context {
             project,
             lang,
             lang_flag: cli.lang.clone(),
+            config_flag: cli.config.clone(),
         };
         match &cli.command {
             Command::Plan(a) => plan::exec(&ctx, a),
@@ -457,6 +468,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
             Command::Verify(a) => verify::exec(&ctx, a),
             Command::Run(a) => run::exec(&ctx, a),
             Command::Report(a) => report::exec(&ctx, a),
+            Command::Lsp(a) => lsp::exec(a, cli.lang.clone()),
         }
     })();
     match result {

@@ -217,6 +217,60 @@ pub fn verify(file: &Path, rel: &str, locale: &str, bytes: &[u8], hash: &str) ->
             .any(|d| d.rule.starts_with("front-matter/"))
 }
 
+/// What stamping a translation comes to.
+#[derive(Debug)]
+pub enum Plan {
+    /// The translation already records the source's hash.
+    Current,
+    /// The translation's new bytes, recording `hash`.
+    Write { bytes: Vec<u8>, hash: String },
+}
+
+/// Why a translation is not stamped.
+#[derive(Debug)]
+pub enum Refusal {
+    /// It no longer runs the same lab as its source (without `force`).
+    Diverged(Vec<super::Difference>),
+    Stamp(StampError),
+    /// The stamped bytes would not read back as cleanly as before.
+    VerifyFailed,
+}
+
+/// The checks `drift stamp` makes before it writes, and the bytes it would
+/// write: same lab as the source (unless `force`), not already current, a
+/// hash field it can rewrite, and a result that reads back cleanly.
+/// `translation` is the parsed form of `bytes` (from disk or an editor).
+pub fn plan(
+    source: &Page,
+    source_bytes: &[u8],
+    translation: &Page,
+    bytes: &[u8],
+    force: bool,
+) -> Result<Plan, Refusal> {
+    let hash = super::md5_hex(source_bytes);
+    let differences = super::compare(source, translation);
+    if !differences.is_empty() && !force {
+        return Err(Refusal::Diverged(differences));
+    }
+    if super::hash_status(translation.front.source_hash.as_ref(), &hash) == super::Status::Current {
+        return Ok(Plan::Current);
+    }
+    let stamped = stamp_bytes(bytes, translation, &hash).map_err(Refusal::Stamp)?;
+    if !verify(
+        &translation.file,
+        &translation.rel,
+        &translation.locale,
+        &stamped,
+        &hash,
+    ) {
+        return Err(Refusal::VerifyFailed);
+    }
+    Ok(Plan::Write {
+        bytes: stamped,
+        hash,
+    })
+}
+
 /// Replaces `path` with `bytes` atomically: a temporary file in the same
 /// directory is written, synced and renamed over the original, which keeps
 /// its permissions. If anything fails the original is untouched.

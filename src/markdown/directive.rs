@@ -24,6 +24,9 @@ pub struct Parsed {
     pub indent: usize,
     pub label: Option<String>,
     pub attrs: Vec<(String, String)>,
+    /// Byte range of each attribute's value within the line (inside the
+    /// quotes), parallel to `attrs`.
+    pub spans: Vec<(usize, usize)>,
 }
 
 /// A directive-looking line that cannot be read; byte offset within the line.
@@ -62,10 +65,10 @@ pub fn parse_line(line: &str) -> Result<Option<Line>, Malformed> {
         label = Some(line[pos + 1..end].to_owned());
         pos = end + 1;
     }
-    let mut attrs = Vec::new();
+    let (mut attrs, mut spans) = (Vec::new(), Vec::new());
     if line[pos..].starts_with('{') {
         let end = attr_end(line, pos)?;
-        attrs = parse_attrs(line, pos + 1, end)?;
+        (attrs, spans) = parse_attrs(line, pos + 1, end)?.into_iter().unzip();
         pos = end + 1;
     }
     let tail = line[pos..].trim();
@@ -76,24 +79,31 @@ pub fn parse_line(line: &str) -> Result<Option<Line>, Malformed> {
         // source="…" alt-text="…":::`); they read as attributes when they
         // parse as such. `alt-text` is prose a translation rewrites, so it
         // becomes the label, which (like a container's title) is prose.
-        let (label, attrs) = match (label, attrs.is_empty()) {
+        let (label, attrs, spans) = match (label, attrs.is_empty()) {
             (Some(l), true) => match parse_attrs(&l, 0, l.len()) {
-                Ok(mut parsed) => {
-                    let alt = parsed
-                        .iter()
-                        .position(|(k, _)| k == "alt-text")
-                        .map(|i| parsed.remove(i).1);
-                    (alt, parsed)
+                Ok(parsed) => {
+                    // Spans were found in the label: place them in the line.
+                    let base = line.find(l.as_str()).unwrap_or(0);
+                    let (mut found, mut at): (Vec<_>, Vec<_>) = parsed
+                        .into_iter()
+                        .map(|(kv, (a, b))| (kv, (a + base, b + base)))
+                        .unzip();
+                    let alt = found.iter().position(|(k, _)| k == "alt-text").map(|i| {
+                        at.remove(i);
+                        found.remove(i).1
+                    });
+                    (alt, found, at)
                 }
-                Err(_) => (Some(l), attrs),
+                Err(_) => (Some(l), attrs, spans),
             },
-            (label, _) => (label, attrs),
+            (label, _) => (label, attrs, spans),
         };
         return Ok(Some(Line::OneLine(Parsed {
             name,
             indent,
             label,
             attrs,
+            spans,
         })));
     }
     let parsed = |label| Parsed {
@@ -101,6 +111,7 @@ pub fn parse_line(line: &str) -> Result<Option<Line>, Malformed> {
         indent,
         label,
         attrs,
+        spans,
     };
     if colons == 2 {
         // A leaf directive is the whole line; anything after it makes the line prose.
@@ -157,7 +168,10 @@ fn attr_end(line: &str, open: usize) -> Result<usize, Malformed> {
     })
 }
 
-fn parse_attrs(line: &str, start: usize, end: usize) -> Result<Vec<(String, String)>, Malformed> {
+/// Attributes with the byte range of each value.
+type Attrs = Vec<((String, String), (usize, usize))>;
+
+fn parse_attrs(line: &str, start: usize, end: usize) -> Result<Attrs, Malformed> {
     let b = line.as_bytes();
     let mut attrs = Vec::new();
     let mut i = start;
@@ -172,11 +186,11 @@ fn parse_attrs(line: &str, start: usize, end: usize) -> Result<Vec<(String, Stri
         }
         let key = &line[key_start..i];
         if let Some(id) = key.strip_prefix('#') {
-            attrs.push(("id".to_owned(), id.to_owned()));
+            attrs.push((("id".to_owned(), id.to_owned()), (key_start + 1, i)));
             continue;
         }
         if let Some(class) = key.strip_prefix('.') {
-            attrs.push(("class".to_owned(), class.to_owned()));
+            attrs.push((("class".to_owned(), class.to_owned()), (key_start + 1, i)));
             continue;
         }
         if key.is_empty() {
@@ -186,7 +200,7 @@ fn parse_attrs(line: &str, start: usize, end: usize) -> Result<Vec<(String, Stri
             });
         }
         if i >= end || b[i] != b'=' {
-            attrs.push((key.to_owned(), String::new()));
+            attrs.push(((key.to_owned(), String::new()), (i, i)));
             continue;
         }
         i += 1;
@@ -198,15 +212,15 @@ fn parse_attrs(line: &str, start: usize, end: usize) -> Result<Vec<(String, Stri
                 what: "quote",
             })? + v_start;
             i = close + 1;
-            &line[v_start..close]
+            (v_start, close)
         } else {
             let v_start = i;
             while i < end && !b[i].is_ascii_whitespace() {
                 i += 1;
             }
-            &line[v_start..i]
+            (v_start, i)
         };
-        attrs.push((key.to_owned(), value.to_owned()));
+        attrs.push(((key.to_owned(), line[value.0..value.1].to_owned()), value));
     }
     Ok(attrs)
 }

@@ -445,6 +445,11 @@ fn make_directive(p: directive::Parsed, kind: DirectiveKind, line: u32, text: &s
         pos: Pos::new(line, LineIndex::col_in(text, p.indent)),
         label: p.label,
         attrs: p.attrs,
+        value_cols: p
+            .spans
+            .iter()
+            .map(|&(a, b)| (LineIndex::col_in(text, a), LineIndex::col_in(text, b)))
+            .collect(),
         end_line: None,
         callouts: Vec::new(),
         docs_extension: false,

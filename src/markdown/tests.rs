@@ -453,3 +453,21 @@ fn reference_pages_parse_exactly() {
     assert_eq!(k8s.position(), Some(85.0));
     assert!(k8s.prose.cjk_chars > 500);
 }
+
+#[test]
+fn directive_attribute_values_have_columns() {
+    let text = "前置き\n\n::yaml{file=\"m/a.yaml\" paths=x.y,z #top}\n";
+    let page = parse_page(Path::new("/p.md"), "p.md", "en", text.as_bytes());
+    let d = &page.directives[0];
+    assert_eq!(d.attr_at("file"), Some(("m/a.yaml", (14, 22))));
+    assert_eq!(d.attr_at("paths"), Some(("x.y,z", (30, 35))));
+    assert_eq!(d.attr_at("id"), Some(("top", (37, 40))));
+    let line = text.lines().nth(2).unwrap();
+    let (v, (s, e)) = d.attr_at("paths").unwrap();
+    let shown: String = line
+        .chars()
+        .skip(s as usize - 1)
+        .take((e - s) as usize)
+        .collect();
+    assert_eq!(shown, v);
+}

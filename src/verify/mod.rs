@@ -124,10 +124,7 @@ pub fn load_specs<'a>(
 pub fn validate_tree(tree: &Tree, vars: &BTreeMap<String, String>) -> Vec<Diagnostic> {
     tree.hooks
         .iter()
-        .filter(|h| {
-            let name = h.rsplit('/').next().unwrap_or(h);
-            name.starts_with("hook-") && (name.ends_with(".yaml") || name.ends_with(".yml"))
-        })
+        .filter(|h| crate::content::is_declarative_hook(h))
         .flat_map(|h| validate(&tree.root.join(h), vars))
         .collect()
 }

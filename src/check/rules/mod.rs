@@ -10,7 +10,7 @@ mod translation;
 mod variables;
 mod yaml;
 
-pub(crate) use links::site_ids;
+pub(crate) use links::{is_external, site_ids};
 
 use crate::diag::Diagnostic;
 use crate::model::Page;
@@ -21,6 +21,14 @@ pub(crate) use crate::rules::finding;
 
 /// Runs every page rule on one page, after the parser's own findings.
 pub fn page(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {
+    page_local(ctx, page, out);
+    page_links(ctx, page, out);
+}
+
+/// The parser's findings and the page rules that read only the page and
+/// the files it names (manifests, hooks, durations, labrun.yaml): another
+/// page's edit cannot change them.
+pub fn page_local(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {
     out.extend(page.diagnostics.iter().cloned());
     directives::check(ctx, page, out);
     yaml::check(ctx, page, out);
@@ -28,6 +36,10 @@ pub fn page(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {
     hooks::check(ctx, page, out);
     front_matter::check(page, out);
     variables::check(ctx, page, out);
+}
+
+/// The page rules that read other pages: links, images and anchors.
+pub fn page_links(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {
     links::check(ctx, page, out);
 }
 
