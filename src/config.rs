@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::Error;
+use crate::limits::Seconds;
 use crate::msg;
 
 pub const FILE_NAME: &str = "labrun.yaml";
@@ -274,8 +275,22 @@ impl Config {
                 ));
             }
         }
+        for (key, value) in [("block", self.timeouts.block), ("hook", self.timeouts.hook)] {
+            if let Err(e) = Seconds::Timeout.check(value) {
+                return Err(fail(
+                    key,
+                    msg!(
+                        "config-out-of-range",
+                        key = format!("timeouts.{key}"),
+                        value = e.value,
+                        expected = e.expected
+                    )
+                    .text(),
+                ));
+            }
+        }
         let factor = self.render.time_factor;
-        if !(factor.is_finite() && factor > 0.0) {
+        if !(factor > 0.0 && factor <= crate::limits::MAX_TIME_FACTOR) {
             return Err(fail(
                 "time-factor",
                 msg!("config-bad-time-factor", value = factor.to_string()).text(),
@@ -450,6 +465,16 @@ mod tests {
         assert_eq!(config_error("manifests: ../elsewhere\n").0, 1);
         assert_eq!(config_error("variables:\n  bad-name: x\n").0, 1);
         assert_eq!(config_error("render:\n  time-factor: 0\n").0, 2);
+        assert_eq!(config_error("render:\n  time-factor: 1e308\n").0, 2);
+        assert_eq!(config_error("render:\n  time-factor: .nan\n").0, 2);
+        for bad in ["0", "604801", "18446744073709551615"] {
+            let (line, detail) = config_error(&format!(
+                "locales: [en]\ntimeouts:\n  hook: 5\n  block: {bad}\n"
+            ));
+            assert_eq!(line, 4, "{bad}");
+            assert!(detail.contains("604800"), "{detail}");
+        }
+        assert_eq!(config_error("timeouts:\n  hook: 0\n").0, 2);
     }
 
     #[test]

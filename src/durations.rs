@@ -90,8 +90,7 @@ impl Durations {
             .iter()
             .filter(|(k, _)| k.starts_with(&prefix))
             .inspect(|_| found = true)
-            .map(|(_, ms)| ms)
-            .sum();
+            .fold(0u64, |sum, (_, ms)| sum.saturating_add(*ms));
         found.then_some(sum)
     }
 

@@ -14,6 +14,7 @@ pub mod drift;
 pub mod durations;
 pub mod error;
 pub mod i18n;
+pub mod limits;
 pub mod manifest;
 pub mod markdown;
 pub mod model;

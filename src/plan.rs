@@ -96,8 +96,13 @@ pub fn plan(project: &Project, lab: &Lab) -> Plan {
                 for b in blocks.iter().filter(|b| !b.skip) {
                     totals.blocks += 1;
                     totals.commands += b.commands.len();
-                    totals.max_seconds +=
-                        b.timeout + b.wait + b.hook.as_ref().map_or(0, |h| 2 * h.timeout);
+                    // Saturating: a library caller's model is not range-checked.
+                    let hooks = b.hook.as_ref().map_or(0, |h| h.timeout.saturating_mul(2));
+                    totals.max_seconds = totals
+                        .max_seconds
+                        .saturating_add(b.timeout)
+                        .saturating_add(b.wait)
+                        .saturating_add(hooks);
                 }
             }
             PlanPage {

@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::durations::Durations;
 use crate::error::Error;
 use crate::i18n::{self, Lang};
+use crate::limits;
 use crate::model::{Lab, Page};
 use crate::msg;
 use crate::run::progress::{self, Console, Expectations};
@@ -41,10 +42,10 @@ pub struct Args {
     #[arg(long, value_name = "GLOB")]
     pub only: Option<String>,
     /// Seconds a block may run without its own timeout=.
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = crate::limits::timeout_flag)]
     pub timeout: Option<u64>,
     /// Seconds a hook may run without its block's hookTimeout=.
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = crate::limits::timeout_flag)]
     pub hook_timeout: Option<u64>,
     /// A value for VAR::KEY (repeatable; wins over labrun.yaml).
     #[arg(long = "var", value_name = "KEY=VALUE")]
@@ -92,8 +93,8 @@ fn expected_ms(page: &Page, recorded: &Durations) -> u64 {
         return 0;
     }
     page.runnable_blocks()
-        .map(|b| 1000 + b.annotations.wait.unwrap_or(0) * 1000)
-        .sum()
+        .map(|b| 1000 + limits::secs_to_ms(b.annotations.wait.unwrap_or(0)))
+        .fold(0, u64::saturating_add)
 }
 
 fn find_bash() -> Option<PathBuf> {
@@ -274,7 +275,12 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
                 .ok_or_else(|| usage(msg!("run-bad-shard", shard = spec.as_str())))?;
             let est: Vec<u64> = units
                 .iter()
-                .map(|(_, l)| l.pages.iter().map(|p| expected_ms(p, &recorded)).sum())
+                .map(|(_, l)| {
+                    l.pages
+                        .iter()
+                        .map(|p| expected_ms(p, &recorded))
+                        .fold(0, u64::saturating_add)
+                })
                 .collect();
             let mine = &shard::assign(&est, n)[k - 1];
             units = units
@@ -370,7 +376,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     for (_, lab) in &units {
         for p in lab.pages.iter().filter(|p| !p.notest) {
             let ms = expected_ms(p, &recorded);
-            expect.total_ms += ms;
+            expect.total_ms = expect.total_ms.saturating_add(ms);
             expect
                 .pages
                 .insert(Durations::key(&p.rel), (ms, p.runnable_blocks().count()));
@@ -552,7 +558,7 @@ fn dry_run(
             &t!("run-dry-shard", shard = s, labs = units.len()),
         ));
     }
-    let mut total = 0;
+    let mut total: u64 = 0;
     for (_, lab) in units {
         let plan = crate::plan::plan(&ctx.project, lab);
         say(super::plan::text(&plan, color).trim_end_matches('\n'));
@@ -560,10 +566,10 @@ fn dry_run(
             "     {}",
             ui::paint(color, Tone::Bold, &t!("run-dry-expected"))
         ));
-        let mut lab_total = 0;
+        let mut lab_total: u64 = 0;
         for page in &lab.pages {
             let ms = expected_ms(page, recorded);
-            lab_total += ms;
+            lab_total = u64::saturating_add(lab_total, ms);
             let how = if recorded.page_ms(&page.rel).is_some() {
                 progress::human_ms(ms)
             } else if page.notest {
@@ -580,7 +586,7 @@ fn dry_run(
                 duration = progress::human_ms(lab_total)
             )
         ));
-        total += lab_total;
+        total = u64::saturating_add(total, lab_total);
     }
     if units.len() > 1 {
         say(&t!(

@@ -94,7 +94,7 @@ impl Stop {
 
     /// Sleeps, unless stopped first. Returns false when stopped.
     pub fn sleep(&self, d: Duration) -> bool {
-        let end = Instant::now() + d;
+        let end = crate::limits::deadline(Instant::now(), d);
         loop {
             if self.is_set() {
                 return false;
@@ -103,7 +103,7 @@ impl Stop {
             if now >= end {
                 return true;
             }
-            let ms = ((end - now).as_millis() as i32).max(1);
+            let ms = (end - now).as_millis().clamp(1, i32::MAX as u128) as i32;
             match self.wake_fd() {
                 Some(fd) => {
                     let mut fds = [nix::poll::PollFd::new(fd, nix::poll::PollFlags::POLLIN)];

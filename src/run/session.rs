@@ -403,11 +403,14 @@ impl Session {
             finished.elapsed = start.elapsed();
             return Ok(finished);
         }
-        let deadline = start + timeout;
+        let deadline = crate::limits::deadline(start, timeout);
         let mut pid: Option<i32> = None;
         let mut killed: Option<End> = None;
+        // Why the job must end, decided before its pid came: the kill waits
+        // for the pid (reading the pipe, not spinning), or for the grace.
+        let mut pending: Option<(End, Instant)> = None;
         loop {
-            let wake_at = if killed.is_some() {
+            let wake_at = if killed.is_some() || pending.is_some() {
                 Instant::now() + TICK
             } else {
                 deadline.min(Instant::now() + TICK)
@@ -416,6 +419,10 @@ impl Session {
                 Some(Msg::Pid(p)) => {
                     pid = Some(p);
                     self.groups.push(p);
+                    if let Some((why, _)) = pending.take() {
+                        killed = Some(why);
+                        self.kill_group(p);
+                    }
                 }
                 Some(Msg::Cmd(l)) => {
                     finished.last_command = Some(l);
@@ -430,6 +437,9 @@ impl Session {
                         .and_then(|f| state::parse_dump(&f[1..]));
                 }
                 Some(Msg::Done(p, status)) if Some(p) == pid || pid.is_none() => {
+                    if killed.is_none() {
+                        killed = pending.take().map(|(why, _)| why);
+                    }
                     finished.end = killed.unwrap_or(End::Exited(status));
                     if let (End::Exited(_), Some(d)) = (&finished.end, &finished.dump) {
                         // The subshell's own status wins: the keeper sees the
@@ -450,7 +460,18 @@ impl Session {
                         self.closed = true;
                         break;
                     }
-                    if killed.is_none() {
+                    if let Some((_, since)) = pending
+                        && since.elapsed() >= KILL_GRACE
+                    {
+                        // The keeper never started the job: it is stuck,
+                        // and a session that cannot run a job is lost.
+                        let _ = kill(Pid::from_raw(self.keeper), Signal::SIGKILL);
+                        finished.end = End::SessionLost;
+                        finished.dump = None;
+                        self.closed = true;
+                        break;
+                    }
+                    if killed.is_none() && pending.is_none() {
                         let why = if self.stop.is_set() {
                             Some(End::Interrupted)
                         } else if Instant::now() >= deadline {
@@ -458,9 +479,13 @@ impl Session {
                         } else {
                             None
                         };
-                        if let (Some(why), Some(p)) = (why, pid) {
-                            killed = Some(why);
-                            self.kill_group(p);
+                        match (why, pid) {
+                            (Some(why), Some(p)) => {
+                                killed = Some(why);
+                                self.kill_group(p);
+                            }
+                            (Some(why), None) => pending = Some((why, Instant::now())),
+                            (None, _) => {}
                         }
                     }
                 }
@@ -778,6 +803,32 @@ mod tests {
             std::fs::read_to_string(out).unwrap(),
             "exported||it's \"quoted\"|x|1\n"
         );
+    }
+
+    #[test]
+    fn a_zero_timeout_and_an_early_stop_end_the_block_before_its_pid_is_known() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut s = session(d);
+        // The deadline has passed before the subshell reports its pid: the
+        // session must wait for the pid and kill, not spin forever.
+        let start = Instant::now();
+        let f = s
+            .run_block(
+                "sleep 30\n",
+                &d.join("out.log"),
+                Duration::ZERO,
+                &mut |_| {},
+            )
+            .unwrap();
+        assert_eq!(f.end, End::TimedOut);
+        assert!(start.elapsed() < Duration::from_secs(10));
+        // A stop that came before the job started ends it as well.
+        s.stop.trigger();
+        let start = Instant::now();
+        let f = block(&mut s, d, &["sleep 30"]);
+        assert_eq!(f.end, End::Interrupted);
+        assert!(start.elapsed() < Duration::from_secs(10));
     }
 
     #[test]
