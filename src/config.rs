@@ -221,6 +221,16 @@ impl Config {
 
     /// Parses configuration text; `file` names it in errors.
     pub fn parse(text: &str, file: &Path, root: &Path) -> Result<Config, Error> {
+        // The YAML module's bounds first (nesting, alias bombs): serde-saphyr
+        // recurses per level, and a configuration is content too.
+        if let Err(e) = crate::yaml::parse_documents(text) {
+            return Err(Error::Config {
+                file: file.to_owned(),
+                line: e.pos.line,
+                col: e.pos.col,
+                detail: e.message,
+            });
+        }
         let raw: RawConfig = if text.trim().is_empty() {
             empty_raw()
         } else {
@@ -475,6 +485,10 @@ mod tests {
             assert!(detail.contains("604800"), "{detail}");
         }
         assert_eq!(config_error("timeouts:\n  hook: 0\n").0, 2);
+        let deep = format!("locales: [en]\nvariables:\n{}x\n", "- ".repeat(20_000));
+        let (line, detail) = config_error(&deep);
+        assert_eq!(line, 3);
+        assert!(detail.contains("256"), "{detail}");
     }
 
     #[test]
