@@ -59,7 +59,11 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         deny_warnings,
         paths: &paths,
     };
-    print!("{}", output::render(&report, args.format, &opts));
+    let text = output::render(&report, args.format, &opts);
+    match args.format {
+        output::Format::Human => ui::print(&text),
+        _ => ui::print_data(&text),
+    }
     Ok(if report.failed(deny_warnings) {
         exit::FAILED
     } else {

@@ -285,12 +285,12 @@ fn exec_report(ctx: &Context, args: &Args) -> Result<u8, Error> {
         failed,
     };
     match args.format {
-        Format::Text => print!("{}", report.text(ui::color_enabled(false))),
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&report.json()).expect("a drift report serializes")
+        Format::Text => ui::print(&report.text(ui::color_enabled(false))),
+        Format::Json => ui::print_data(
+            &(serde_json::to_string_pretty(&report.json()).expect("a drift report serializes")
+                + "\n"),
         ),
-        Format::Github => print!("{}", report.github()),
+        Format::Github => ui::print_data(&report.github()),
     }
     // Thousands of parsed pages are about to go with the process: freeing
     // them one by one costs more than the comparison itself.
@@ -874,31 +874,25 @@ fn exec_explain(ctx: &Context, arg: &str, format: Format) -> Result<u8, Error> {
         )));
     }
     if !pair.source_file.is_file() {
-        eprintln!(
-            "{}",
-            t!(
-                "drift-explain-orphan",
-                translation = tr_name.as_str(),
-                source = src_name.as_str()
-            )
-        );
+        ui::eprintln(&t!(
+            "drift-explain-orphan",
+            translation = tr_name.as_str(),
+            source = src_name.as_str()
+        ));
         return Ok(exit::FAILED);
     }
     let (_, page) = read_page(&pair.translation_file, &pair.rel, &pair.locale)?;
     refuse_on_unreadable([&page])?;
     let Some(recorded) = page.front.source_hash.clone() else {
-        eprintln!("{}", t!("drift-explain-unstamped", file = tr_name.as_str()));
+        ui::eprintln(&t!("drift-explain-unstamped", file = tr_name.as_str()));
         return Ok(exit::FAILED);
     };
     if !recorded.verifiable() {
-        eprintln!(
-            "{}",
-            t!(
-                "drift-explain-unverifiable",
-                file = tr_name.as_str(),
-                field = recorded.field.as_str()
-            )
-        );
+        ui::eprintln(&t!(
+            "drift-explain-unverifiable",
+            file = tr_name.as_str(),
+            field = recorded.field.as_str()
+        ));
         return Ok(exit::FAILED);
     }
     let current = std::fs::read(&pair.source_file).map_err(|e| Error::io(&pair.source_file, e))?;
@@ -940,45 +934,38 @@ fn exec_explain(ctx: &Context, arg: &str, format: Format) -> Result<u8, Error> {
             searched: found.as_ref().map_or(0, |f| f.searched),
             diff,
         };
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&j).expect("an explanation serializes")
+        ui::print_data(
+            &(serde_json::to_string_pretty(&j).expect("an explanation serializes") + "\n"),
         );
         return Ok(if matched { exit::OK } else { exit::FAILED });
     }
     match &found {
-        None => println!(
-            "{}",
-            ui::paint(
-                color,
-                Tone::Good,
-                &t!(
-                    "drift-explain-current",
-                    file = tr_name.as_str(),
-                    source = src_name.as_str()
-                )
-            )
-        ),
+        None => ui::println(&ui::paint(
+            color,
+            Tone::Good,
+            &t!(
+                "drift-explain-current",
+                file = tr_name.as_str(),
+                source = src_name.as_str()
+            ),
+        )),
         Some(explain::HistoryMatch {
             revision: Some(r), ..
         }) => {
-            println!(
-                "{}",
-                ui::paint(
-                    color,
-                    Tone::Bold,
-                    &t!(
-                        "drift-explain-found",
-                        file = tr_name.as_str(),
-                        recorded = short_hash(&recorded.value),
-                        source = src_name.as_str(),
-                        commit = r.short.as_str(),
-                        date = r.date.as_str(),
-                        subject = r.subject.as_str()
-                    )
-                )
-            );
-            println!();
+            ui::println(&ui::paint(
+                color,
+                Tone::Bold,
+                &t!(
+                    "drift-explain-found",
+                    file = tr_name.as_str(),
+                    recorded = short_hash(&recorded.value),
+                    source = src_name.as_str(),
+                    commit = r.short.as_str(),
+                    date = r.date.as_str(),
+                    subject = r.subject.as_str()
+                ),
+            ));
+            ui::println("");
             for line in diff.lines() {
                 let tone = if line.starts_with("+++") || line.starts_with("---") {
                     Tone::Bold
@@ -991,19 +978,16 @@ fn exec_explain(ctx: &Context, arg: &str, format: Format) -> Result<u8, Error> {
                 } else {
                     Tone::Dim
                 };
-                println!("{}", ui::paint(color, tone, line));
+                ui::println(&ui::paint(color, tone, line));
             }
         }
-        Some(f) => eprintln!(
-            "{}",
-            t!(
-                "drift-explain-no-match",
-                file = tr_name.as_str(),
-                recorded = recorded.value.as_str(),
-                source = src_name.as_str(),
-                searched = f.searched
-            )
-        ),
+        Some(f) => ui::eprintln(&t!(
+            "drift-explain-no-match",
+            file = tr_name.as_str(),
+            recorded = recorded.value.as_str(),
+            source = src_name.as_str(),
+            searched = f.searched
+        )),
     }
     Ok(if matched { exit::OK } else { exit::FAILED })
 }
@@ -1018,11 +1002,11 @@ fn exec_stamp(ctx: &Context, args: &StampArgs) -> Result<u8, Error> {
     let mut code = exit::OK;
     let color_err = ui::color_enabled(true);
     let refuse = |m: Msg| {
-        eprintln!(
+        ui::eprintln(&format!(
             "{}: {}",
             ui::paint(color_err, Tone::Error, &t!("drift-not-stamped")),
             m
-        );
+        ));
     };
     for pair in &pairs {
         let src_name = ctx.project.display_path(&pair.source_file);
@@ -1051,10 +1035,10 @@ fn exec_stamp(ctx: &Context, args: &StampArgs) -> Result<u8, Error> {
         let differences = drift::compare(&src_page, &page);
         if !differences.is_empty() && !args.force {
             for d in &differences {
-                eprintln!(
+                ui::eprintln(&format!(
                     "  {}:{} ↔ {}:{}  {}",
                     src_name, d.source_line, tr_name, d.translation_line, d.message
-                );
+                ));
             }
             refuse(msg!(
                 "drift-stamp-diverged",
@@ -1065,7 +1049,7 @@ fn exec_stamp(ctx: &Context, args: &StampArgs) -> Result<u8, Error> {
             continue;
         }
         if drift::hash_status(page.front.source_hash.as_ref(), &hash) == Status::Current {
-            println!("{}", t!("drift-stamp-already", file = tr_name.as_str()));
+            ui::println(&t!("drift-stamp-already", file = tr_name.as_str()));
             continue;
         }
         let stamped = match stamp::stamp_bytes(&bytes, &page, &hash) {
@@ -1109,16 +1093,13 @@ fn exec_stamp(ctx: &Context, args: &StampArgs) -> Result<u8, Error> {
             .source_hash
             .as_ref()
             .map_or_else(|| t!("drift-value-none"), |h| short_hash(&h.value));
-        println!(
-            "{}",
-            t!(
-                "drift-stamped",
-                file = tr_name.as_str(),
-                field = field,
-                old = old,
-                new = short_hash(&hash)
-            )
-        );
+        ui::println(&t!(
+            "drift-stamped",
+            file = tr_name.as_str(),
+            field = field,
+            old = old,
+            new = short_hash(&hash)
+        ));
     }
     Ok(code)
 }

@@ -266,14 +266,14 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
         } else {
             Tone::Warning
         };
-        eprintln!(
+        ui::eprintln(&format!(
             "{}:{}:{}: {}: {}",
             shown_path(&d.file),
             d.line,
             d.col,
             ui::paint(color, tone, &format!("{}[{}]", d.severity.label(), d.rule)),
             d.message
-        );
+        ));
     }
 }
 
@@ -282,11 +282,11 @@ fn report_error(e: &Error) {
         print_diagnostics(diagnostics);
     }
     let color = ui::color_enabled(true);
-    eprintln!(
+    ui::eprintln(&format!(
         "{}: {}",
         ui::paint(color, Tone::Error, &crate::t!("label-error")),
         e
-    );
+    ));
 }
 
 /// Runs labrun with the process's arguments.
@@ -370,6 +370,12 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
             Command::Report(a) => report::exec(&ctx, a),
         }
     })();
+    // A closed pipe keeps the verdict; output lost otherwise (a full disk)
+    // makes the command fail.
+    let result = match (result, ui::output_error()) {
+        (Ok(_), Some(e)) => Err(Error::io(std::path::Path::new("<stdout>"), e)),
+        (r, _) => r,
+    };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

@@ -24,11 +24,10 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     super::refuse_on_errors(&lab.pages)?;
     let plan = plan::plan(&ctx.project, &lab);
     match args.format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&plan).expect("a plan serializes")
+        Format::Json => ui::print_data(
+            &(serde_json::to_string_pretty(&plan).expect("a plan serializes") + "\n"),
         ),
-        Format::Text => print!("{}", text(&plan, ui::color_enabled(false))),
+        Format::Text => ui::print(&text(&plan, ui::color_enabled(false))),
     }
     Ok(exit::OK)
 }
@@ -102,7 +101,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
                     out.push_str(&format!(
                         "       {}{}\n",
                         ui::paint(color, Tone::Dim, prompt),
-                        line
+                        ui::clean(line)
                     ));
                 }
             }

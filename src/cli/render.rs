@@ -85,15 +85,12 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
                 .iter()
                 .filter(|p| p.extension().is_some_and(|e| e == "html"))
                 .count();
-            println!(
-                "{}",
-                t!(
-                    "render-wrote",
-                    pages = pages,
-                    dir = out.display().to_string(),
-                    index = out.join("index.html").display().to_string()
-                )
-            );
+            ui::println(&t!(
+                "render-wrote",
+                pages = pages,
+                dir = out.display().to_string(),
+                index = out.join("index.html").display().to_string()
+            ));
         }
         None => {
             let opts = terminal::Options {
@@ -117,8 +114,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
                 }
                 out.push_str(&terminal::render_page(&prepared, header.as_deref(), opts));
             }
-            // A closed pipe (`| head`) is not an error worth a panic.
-            let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
+            ui::print(&out);
         }
     }
     super::print_diagnostics(&diags);

@@ -44,7 +44,10 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         }
         Format::Text => text(&rt, &lab.title, ui::color_enabled(false)),
     };
-    let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
+    match args.format {
+        Format::Json => ui::print_data(&out),
+        Format::Text => ui::print(&out),
+    }
     Ok(exit::OK)
 }
 

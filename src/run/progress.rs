@@ -3,7 +3,7 @@
 //! `locales/*/run.ftl`.
 
 use std::collections::HashMap;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -33,13 +33,14 @@ pub struct Console {
     lab: String,
     page: String,
     verbose: bool,
+    /// Live output not yet shown: the start of a character cut by a read.
+    carry: Vec<u8>,
 }
 
 /// Prints a line on stdout; a closed stdout (`| head`) is not an error
 /// worth stopping a run for.
 pub fn say(text: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{text}");
+    ui::println(text);
 }
 
 /// Milliseconds for people: `850 ms`, `12.3 s`, `4 min 5 s`.
@@ -116,6 +117,7 @@ impl Console {
             lab: String::new(),
             page: String::new(),
             verbose,
+            carry: Vec::new(),
         }
     }
 
@@ -196,17 +198,21 @@ impl Console {
             out.push(format!(
                 "    {} {}",
                 t!("run-failure-command", line = c.line),
-                lines.next().unwrap_or("")
+                ui::clean(lines.next().unwrap_or(""))
             ));
             for l in lines.take(5) {
-                out.push(format!("      {l}"));
+                out.push(format!("      {}", ui::clean(l)));
             }
         }
         let mut tail_of = |label: String, lines: &[String]| {
             if !lines.is_empty() {
                 out.push(format!("    {label}"));
                 for l in lines {
-                    out.push(format!("    {} {l}", self.paint(Tone::Dim, "|")));
+                    out.push(format!(
+                        "    {} {}",
+                        self.paint(Tone::Dim, "|"),
+                        ui::clean(l)
+                    ));
                 }
             }
         };
@@ -276,11 +282,17 @@ impl Observer for Console {
         if !self.verbose || bytes.is_empty() {
             return;
         }
-        let write = || {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(bytes);
-            let _ = out.flush();
+        // Live output is cleaned like everything else shown; a character
+        // split between two reads waits for its other half.
+        self.carry.extend_from_slice(bytes);
+        let valid = match std::str::from_utf8(&self.carry) {
+            Ok(_) => self.carry.len(),
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(_) => self.carry.len(),
         };
+        let chunk: Vec<u8> = self.carry.drain(..valid).collect();
+        let text = String::from_utf8_lossy(&chunk).into_owned();
+        let write = || ui::print(&text);
         match &self.bar {
             Some(bar) => bar.suspend(write),
             None => write(),
@@ -334,7 +346,11 @@ impl Observer for Console {
         ));
         if h.status.is_failure() {
             for l in &h.output_tail {
-                self.println(&format!("    {} {l}", self.paint(Tone::Dim, "|")));
+                self.println(&format!(
+                    "    {} {}",
+                    self.paint(Tone::Dim, "|"),
+                    ui::clean(l)
+                ));
             }
             if let (Some(log), Some(line)) = (&h.log, h.log_line) {
                 self.println(&format!("    {} {log}:{line}", t!("run-failure-log")));
@@ -386,16 +402,13 @@ impl Observer for Console {
         for c in &block.commands {
             for (i, l) in c.text.lines().enumerate() {
                 text.push_str(if i == 0 { "  $ " } else { "    " });
-                text.push_str(l);
+                text.push_str(&ui::clean(l));
                 text.push('\n');
             }
         }
         text.push_str(&t!("run-step-prompt"));
         let ask = || -> StepChoice {
-            let mut out = std::io::stdout().lock();
-            let _ = write!(out, "{text} ");
-            let _ = out.flush();
-            drop(out);
+            ui::print(&format!("{text} "));
             loop {
                 // Wait for input or Ctrl-C, whichever comes first.
                 if let Some(fd) = stop.wake_fd() {
@@ -423,11 +436,7 @@ impl Observer for Console {
                     "" | "r" | "run" => return StepChoice::Run,
                     "s" | "skip" => return StepChoice::Skip,
                     "q" | "quit" => return StepChoice::Quit,
-                    _ => {
-                        let mut out = std::io::stdout().lock();
-                        let _ = write!(out, "{} ", t!("run-step-prompt"));
-                        let _ = out.flush();
-                    }
+                    _ => ui::print(&format!("{} ", t!("run-step-prompt"))),
                 }
             }
         };
