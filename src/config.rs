@@ -266,6 +266,26 @@ impl Config {
         if self.locales.is_empty() {
             return Err(fail("locales", msg!("config-no-locales").text()));
         }
+        // A locale is a directory name: `../x` or `/etc` would send every
+        // command (and `drift stamp`'s writes) outside the project.
+        for (key, locale) in self
+            .locales
+            .iter()
+            .map(|l| ("locales", l))
+            .chain([("source-locale", &self.source_locale)])
+        {
+            let ok = !locale.is_empty()
+                && locale.len() <= 64
+                && locale
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !ok {
+                return Err(fail(
+                    key,
+                    msg!("config-bad-locale", locale = locale.as_str()).text(),
+                ));
+            }
+        }
         if !self.locales.contains(&self.source_locale) {
             return Err(fail(
                 "source-locale",
@@ -485,6 +505,12 @@ mod tests {
             assert!(detail.contains("604800"), "{detail}");
         }
         assert_eq!(config_error("timeouts:\n  hook: 0\n").0, 2);
+        for bad in ["../../x", "/etc", "en/../..", ".", "", "ja jp", "日本"] {
+            let (line, detail) = config_error(&format!("content: c\nlocales: [en, {bad:?}]\n"));
+            assert_eq!(line, 2, "{bad}");
+            assert!(detail.contains("letters"), "{detail}");
+        }
+        assert!(parse("locales: [en, pt-BR, zh_Hant]\n").is_ok());
         let deep = format!("locales: [en]\nvariables:\n{}x\n", "- ".repeat(20_000));
         let (line, detail) = config_error(&deep);
         assert_eq!(line, 3);

@@ -102,7 +102,17 @@ impl Project {
     /// Reads and parses every page of a locale.
     pub fn load(&self, locale: &str) -> Result<Tree, Error> {
         self.check_locale(locale)?;
-        load_tree(locale, &self.config.locale_root(locale))
+        let dir = self.config.locale_root(locale);
+        // A content directory linked to somewhere else would have `check`
+        // read (and quote) files outside the project.
+        if dir.exists() && !crate::files::is_inside(self.root(), &dir) {
+            return Err(Error::Usage(crate::msg!(
+                "files-read-outside",
+                dir = dir.display().to_string(),
+                root = self.root().display().to_string()
+            )));
+        }
+        load_tree(locale, &dir)
     }
 
     /// Reads every locale (the source locale first), side by side: each
@@ -142,7 +152,7 @@ impl Project {
                 .flat_map(|ext| {
                     self.hook_candidates(&page.locale, page.dir(), &format!("hook-{name}.{ext}"))
                 })
-                .find(|p| p.is_file())
+                .find(|p| p.is_file() && crate::files::is_inside(self.root(), p))
         };
         HookFiles {
             script: find(&["sh"]),
@@ -155,7 +165,7 @@ impl Project {
     pub fn suite_hook(&self, locale: &str, dir: &str) -> Option<PathBuf> {
         self.hook_candidates(locale, dir, "hook-suite.sh")
             .into_iter()
-            .find(|p| p.is_file())
+            .find(|p| p.is_file() && crate::files::is_inside(self.root(), p))
     }
 }
 

@@ -13,6 +13,7 @@ pub mod diag;
 pub mod drift;
 pub mod durations;
 pub mod error;
+pub mod files;
 pub mod i18n;
 pub mod limits;
 pub mod manifest;

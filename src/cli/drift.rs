@@ -1074,11 +1074,15 @@ fn exec_stamp(ctx: &Context, args: &StampArgs) -> Result<u8, Error> {
             code = code.max(exit::FAILED);
             continue;
         }
-        if let Err(e) = stamp::write_atomic(&pair.translation_file, &stamped) {
+        // Only inside the project, and never through a link: a page in a
+        // pull request may point anywhere the CI user can write.
+        let written = crate::files::require_inside(ctx.project.root(), &pair.translation_file)
+            .and_then(|()| crate::files::write_atomic(&pair.translation_file, &stamped));
+        if let Err(e) = written {
             refuse(msg!(
                 "drift-stamp-write-failed",
                 file = tr_name.as_str(),
-                detail = e.to_string()
+                detail = e.message().text()
             ));
             code = code.max(exit::USAGE);
             continue;

@@ -494,15 +494,20 @@ pub fn write_site(
         })
         .collect();
     let mut written = Vec::new();
-    let write = |rel: &str, text: &str| -> Result<PathBuf, Error> {
-        let path = out.join(rel);
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    // Every file lands inside `out`, links resolved, and never through a
+    // link already there.
+    let write = |path: PathBuf, bytes: &[u8]| -> Result<PathBuf, Error> {
+        crate::files::require_inside(out, &path)?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        crate::files::require_inside(out, &path)?;
+        crate::files::write_atomic(&path, bytes)?;
         Ok(path)
     };
-    written.push(write("style.css", STYLE)?);
+    let write_rel = |rel: &str, text: &str| write(out.join(rel), text.as_bytes());
+    written.push(write_rel("style.css", STYLE)?);
     for lab in labs {
         let lang = Lang::from_tag(&lab.locale);
         let nav_paths: Vec<String> = lab
@@ -570,14 +575,10 @@ pub fn write_site(
             ctx.insert("next", &item(i + 1));
             ctx.insert("has_h1", &page.headings.iter().any(|h| h.level == 1));
             ctx.insert("body", &body);
-            written.push(write(from, &t.render("page.html", &ctx))?);
+            written.push(write_rel(from, &t.render("page.html", &ctx))?);
             for img in page_images(r, page) {
-                let to = out.join(&lab.locale).join(&img.0);
-                if let Some(dir) = to.parent() {
-                    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-                }
-                std::fs::copy(&img.1, &to).map_err(|e| Error::io(&img.1, e))?;
-                written.push(to);
+                let bytes = std::fs::read(&img.1).map_err(|e| Error::io(&img.1, e))?;
+                written.push(write(out.join(&lab.locale).join(&img.0), &bytes)?);
             }
         }
     }
@@ -599,7 +600,7 @@ pub fn write_site(
     ctx.insert("locale", &first.map_or("en", |l| l.locale.as_str()));
     ctx.insert("title", &first.map_or(String::new(), |l| l.title.clone()));
     ctx.insert("languages", &languages);
-    written.push(write("index.html", &t.render("index.html", &ctx))?);
+    written.push(write_rel("index.html", &t.render("index.html", &ctx))?);
     Ok(written)
 }
 
