@@ -373,7 +373,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     // A closed pipe keeps the verdict; output lost otherwise (a full disk)
     // makes the command fail.
     let result = match (result, ui::output_error()) {
-        (Ok(_), Some(e)) => Err(Error::io(std::path::Path::new("<stdout>"), e)),
+        (Ok(exit::OK), Some(e)) => Err(Error::io(std::path::Path::new("<stdout>"), e)),
         (r, _) => r,
     };
     match result {

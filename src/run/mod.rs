@@ -49,12 +49,18 @@ impl Stop {
         })
     }
 
-    /// Also sets the flag on SIGINT and SIGTERM.
+    /// Also sets the flag on SIGINT, SIGTERM and SIGHUP (a closed terminal
+    /// or SSH connection ends the run the same way: reports written, every
+    /// process of the lab ended).
     pub fn install_signals(&self) -> std::io::Result<()> {
         let Some(w) = &self.waker else {
             return Ok(());
         };
-        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        for sig in [
+            signal_hook::consts::SIGINT,
+            signal_hook::consts::SIGTERM,
+            signal_hook::consts::SIGHUP,
+        ] {
             signal_hook::flag::register(sig, Arc::clone(&self.flag))?;
             signal_hook::low_level::pipe::register(sig, w.try_clone()?)?;
         }
