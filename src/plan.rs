@@ -2,6 +2,8 @@
 //! nothing executed. The JSON form is a stable interface (schema
 //! `labrun.plan/v1`, documented in the README) that later jobs and CI read.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::content::Project;
@@ -73,13 +75,18 @@ pub struct PlanHook {
 #[derive(Clone, Debug, Serialize)]
 pub struct PlanCommand {
     pub line: u32,
+    /// As written in the page.
     pub text: String,
+    /// As it will run: `VAR::NAME` placeholders replaced by their values
+    /// (which are shell code, pasted in as they are); unknown names stay.
+    pub runs: String,
     /// Sample output shown after the command in the page.
     pub output: Vec<String>,
 }
 
-/// Builds the plan of a lab.
-pub fn plan(project: &Project, lab: &Lab) -> Plan {
+/// Builds the plan of a lab; `vars` are the `VAR::NAME` values a run would
+/// use (`labrun.yaml`, and `--var` for `run --dry-run`).
+pub fn plan(project: &Project, lab: &Lab, vars: &BTreeMap<String, String>) -> Plan {
     let mut totals = Totals::default();
     let pages = lab
         .pages
@@ -89,7 +96,7 @@ pub fn plan(project: &Project, lab: &Lab) -> Plan {
                 .blocks
                 .iter()
                 .filter(|b| b.is_runnable())
-                .map(|b| plan_block(project, page, b))
+                .map(|b| plan_block(project, page, b, vars))
                 .collect();
             totals.pages += 1;
             if !page.notest {
@@ -125,7 +132,12 @@ pub fn plan(project: &Project, lab: &Lab) -> Plan {
     }
 }
 
-fn plan_block(project: &Project, page: &Page, b: &Block) -> PlanBlock {
+fn plan_block(
+    project: &Project,
+    page: &Page,
+    b: &Block,
+    vars: &BTreeMap<String, String>,
+) -> PlanBlock {
     let t = &project.config.timeouts;
     let a = &b.annotations;
     PlanBlock {
@@ -153,6 +165,7 @@ fn plan_block(project: &Project, page: &Page, b: &Block) -> PlanBlock {
             .map(|c| PlanCommand {
                 line: c.line,
                 text: c.text.clone(),
+                runs: crate::config::substitute_vars(&c.text, vars),
                 output: c.output.clone(),
             })
             .collect(),

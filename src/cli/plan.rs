@@ -22,7 +22,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let tree = ctx.project.load(&ctx.content_locale()?)?;
     let lab = tree.lab(&args.lab)?;
     super::refuse_on_errors(&lab.pages)?;
-    let plan = plan::plan(&ctx.project, &lab);
+    let plan = plan::plan(&ctx.project, &lab, &ctx.project.config.variables);
     match args.format {
         Format::Json => ui::print_data(
             &(serde_json::to_string_pretty(&plan).expect("a plan serializes") + "\n"),
@@ -96,7 +96,8 @@ pub fn text(plan: &Plan, color: bool) -> String {
                 facts.join(", ")
             ));
             for c in &b.commands {
-                for (n, line) in c.text.lines().enumerate() {
+                // As it will run: VAR:: values are shell code, shown as such.
+                for (n, line) in c.runs.lines().enumerate() {
                     let prompt = if n == 0 { "$ " } else { "  " };
                     out.push_str(&format!(
                         "       {}{}\n",

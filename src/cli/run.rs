@@ -298,7 +298,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let hook_timeout = args.hook_timeout.unwrap_or(config.timeouts.hook);
 
     if args.dry_run {
-        return dry_run(ctx, &units, &recorded, shard_label.as_deref());
+        return dry_run(ctx, &units, &recorded, shard_label.as_deref(), &variables);
     }
 
     let bash = find_bash().ok_or_else(|| usage(msg!("run-no-bash")))?;
@@ -548,6 +548,7 @@ fn dry_run(
     units: &[(usize, Lab)],
     recorded: &Durations,
     shard: Option<&str>,
+    variables: &std::collections::BTreeMap<String, String>,
 ) -> Result<u8, Error> {
     let color = ui::color_enabled(false);
     let say = progress::say;
@@ -560,7 +561,7 @@ fn dry_run(
     }
     let mut total: u64 = 0;
     for (_, lab) in units {
-        let plan = crate::plan::plan(&ctx.project, lab);
+        let plan = crate::plan::plan(&ctx.project, lab, variables);
         say(super::plan::text(&plan, color).trim_end_matches('\n'));
         say(&format!(
             "     {}",

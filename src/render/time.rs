@@ -163,7 +163,9 @@ pub fn required_time(
         Execution::Estimated { minutes }
     } else {
         Execution::UpperBound {
-            seconds: crate::plan::plan(project, lab).totals.max_seconds,
+            seconds: crate::plan::plan(project, lab, &project.config.variables)
+                .totals
+                .max_seconds,
         }
     };
     let factor = project.config.render.time_factor;
