@@ -232,13 +232,15 @@ pub fn commands(
         let start = first_line + i as u32;
         let mut text = first.to_owned();
         i += 1;
-        let mut scan = shell::scan(&text);
-        while scan.ending.continues() && i < lines.len() {
+        let mut lexer = shell::Lexer::default();
+        let mut ending = lexer.advance(&text);
+        while ending.continues() && i < lines.len() {
             text.push('\n');
             text.push_str(lines[i]);
             i += 1;
-            scan = shell::scan(&text);
+            ending = lexer.advance(&text);
         }
+        let scan = lexer.finish(ending);
         if scan.ending == shell::Ending::OpenQuote {
             diags.push(Diagnostic::error(
                 "fence/unterminated-quote",
