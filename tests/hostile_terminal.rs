@@ -12,9 +12,7 @@ const TITLE: &str = "Lab \u{1b}]0;pwned\u{7} \u{1b}[8mhidden \u{1b}]52;c;cHduZWQ
 
 fn hostile() -> World {
     let w = World::new("locales: [en]\n", &[]);
-    let page = concat!(
-        "---\ntitle: \"Lab \\e]0;pwned\\a \\e[8mhidden \\e]52;c;cHduZWQ=\\a\"\n---\n\n[gone](./missing\u{1b}[2J.md)\n\n```bash timeout=30\n$ printf 'out \\033]0;pwned\\007 \\033[8mhidden\\r\\033[2K\\n'; false\n```\n"
-    );
+    let page = "---\ntitle: \"Lab \\e]0;pwned\\a \\e[8mhidden \\e]52;c;cHduZWQ=\\a\"\n---\n\n[gone](./missing\u{1b}[2J.md)\n\n```bash timeout=30\n$ printf 'out \\033]0;pwned\\007 \\033[8mhidden\\r\\033[2K\\n'; false\n```\n";
     w.write("content/en/lab/index.md", page);
     // A file name holding an escape sequence.
     w.write(
