@@ -145,7 +145,8 @@ impl Console {
             if let Some(l) = line {
                 m.push_str(&format!(":{l}"));
             }
-            bar.set_message(m);
+            // The bar draws straight to the terminal, past ui's sinks.
+            bar.set_message(ui::clean(&m).into_owned());
         }
     }
 
