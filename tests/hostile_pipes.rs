@@ -106,7 +106,7 @@ fn head_and_true_in_a_shell_pipeline() {
     ] {
         let (cmd, tail) = pipeline.split_once(" | ").unwrap();
         let script = format!(
-            "set -o pipefail; \"$LABRUN\" {cmd} 2>err.txt | {tail} >/dev/null; echo \"${{PIPESTATUS[0]}}\""
+            "set -o pipefail; ulimit -v 2097152; \"$LABRUN\" {cmd} 2>err.txt | {tail} >/dev/null; echo \"${{PIPESTATUS[0]}}\""
         );
         let out = std::process::Command::new("bash")
             .args(["-c", &script])

@@ -14,6 +14,26 @@ use std::time::{Duration, Instant};
 /// What any test allows a labrun command: far more than it needs, so only
 /// a hang reaches it.
 pub const TIME_LIMIT: Duration = Duration::from_secs(60);
+/// The address space every labrun (and what a run starts) gets in these
+/// tests, unless a test asks for less.
+pub const MEMORY_LIMIT: u64 = 2 << 30;
+
+/// Limits the address space of the process about to be started.
+fn limit_memory(c: &mut Command, bytes: u64) {
+    // SAFETY: setrlimit is async-signal-safe.
+    unsafe {
+        c.pre_exec(move || {
+            let lim = nix::libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            if nix::libc::setrlimit(nix::libc::RLIMIT_AS, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
 
 /// A temporary directory holding `project/` (the content project) and
 /// `outside/` (a file the project must never read or write).
@@ -131,7 +151,8 @@ impl Run {
     }
 }
 
-/// The binary with a neutral English locale and no colour.
+/// The binary with a neutral English locale and no colour, under
+/// [`MEMORY_LIMIT`].
 pub fn command(dir: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_labrun"));
     c.args(args)
@@ -143,28 +164,17 @@ pub fn command(dir: &Path, args: &[&str]) -> Command {
         .env("NO_COLOR", "1")
         .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::null());
+    limit_memory(&mut c, MEMORY_LIMIT);
     c
 }
 
 /// Runs labrun to its end within [`TIME_LIMIT`] (killed and failed past
-/// it), under `RLIMIT_AS` when `memory` is given.
+/// it), under `RLIMIT_AS` of `memory` when given (else [`MEMORY_LIMIT`]).
 pub fn labrun_in(dir: &Path, args: &[&str], memory: Option<u64>) -> Run {
     let mut c = command(dir, args);
     c.stdout(Stdio::piped()).stderr(Stdio::piped());
     if let Some(bytes) = memory {
-        // SAFETY: setrlimit is async-signal-safe.
-        unsafe {
-            c.pre_exec(move || {
-                let lim = nix::libc::rlimit {
-                    rlim_cur: bytes,
-                    rlim_max: bytes,
-                };
-                if nix::libc::setrlimit(nix::libc::RLIMIT_AS, &lim) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
+        limit_memory(&mut c, bytes);
     }
     let start = Instant::now();
     let mut child = c.spawn().expect("labrun starts");
