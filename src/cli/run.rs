@@ -475,7 +475,7 @@ pub(crate) fn write_file(path: &Path, text: &str) -> Result<(), Error> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
-    std::fs::write(path, text).map_err(|e| Error::io(path, e))
+    Ok(crate::files::write_atomic(path, text.as_bytes())?)
 }
 
 fn print_summary(console: &Console, report: &RunReport, args: &Args) {
