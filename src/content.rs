@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -41,6 +42,9 @@ impl HookFiles {
 #[derive(Clone, Debug)]
 pub struct Project {
     pub config: Config,
+    /// Whether each locale's root lies inside the project (links resolved),
+    /// found out once per locale.
+    roots_inside: Arc<Mutex<HashMap<String, bool>>>,
 }
 
 /// One locale's pages, in site order.
@@ -73,7 +77,10 @@ impl Project {
             Some(file) => Config::load(file)?,
             None => Config::discover(cwd)?,
         };
-        Ok(Project { config })
+        Ok(Project {
+            config,
+            roots_inside: Arc::default(),
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -99,13 +106,38 @@ impl Project {
         }
     }
 
+    /// Whether a locale's content directory lies inside the project once
+    /// links are resolved: one linked elsewhere would have `check` read
+    /// (and quote) files outside it.
+    fn root_inside(&self, locale: &str, dir: &Path) -> bool {
+        let mut known = self.roots_inside.lock().unwrap_or_else(|p| p.into_inner());
+        *known
+            .entry(locale.to_owned())
+            .or_insert_with(|| !dir.exists() || crate::files::is_inside(self.root(), dir))
+    }
+
+    /// Whether a file beside the pages (a hook) is a regular file reached
+    /// without a symbolic link below its locale's root, inside the project.
+    /// Cheaper than resolving the whole path, which `check` would do for
+    /// every block with a hook.
+    pub(crate) fn contained_file(&self, path: &Path) -> bool {
+        // Most candidates do not exist: one `stat` says so.
+        if !path.is_file() {
+            return false;
+        }
+        self.config.locales.iter().any(|l| {
+            let root = self.config.locale_root(l);
+            path.strip_prefix(&root).is_ok_and(|rel| {
+                self.root_inside(l, &root) && crate::files::no_links_below(&root, rel)
+            })
+        })
+    }
+
     /// Reads and parses every page of a locale.
     pub fn load(&self, locale: &str) -> Result<Tree, Error> {
         self.check_locale(locale)?;
         let dir = self.config.locale_root(locale);
-        // A content directory linked to somewhere else would have `check`
-        // read (and quote) files outside the project.
-        if dir.exists() && !crate::files::is_inside(self.root(), &dir) {
+        if !self.root_inside(locale, &dir) {
             return Err(Error::Usage(crate::msg!(
                 "files-read-outside",
                 dir = dir.display().to_string(),
@@ -152,7 +184,7 @@ impl Project {
                 .flat_map(|ext| {
                     self.hook_candidates(&page.locale, page.dir(), &format!("hook-{name}.{ext}"))
                 })
-                .find(|p| p.is_file() && crate::files::is_inside(self.root(), p))
+                .find(|p| self.contained_file(p))
         };
         HookFiles {
             script: find(&["sh"]),
@@ -165,7 +197,7 @@ impl Project {
     pub fn suite_hook(&self, locale: &str, dir: &str) -> Option<PathBuf> {
         self.hook_candidates(locale, dir, "hook-suite.sh")
             .into_iter()
-            .find(|p| p.is_file() && crate::files::is_inside(self.root(), p))
+            .find(|p| self.contained_file(p))
     }
 }
 

@@ -103,6 +103,26 @@ pub fn is_inside(root: &Path, path: &Path) -> bool {
     }
 }
 
+/// Whether `base/rel` is a regular file reached without passing through a
+/// symbolic link below `base` (each step checked with `lstat`, no more).
+pub fn no_links_below(base: &Path, rel: &Path) -> bool {
+    let mut path = base.to_path_buf();
+    let mut parts = rel.components().peekable();
+    while let Some(part) = parts.next() {
+        let std::path::Component::Normal(name) = part else {
+            return false;
+        };
+        path.push(name);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => return false,
+            Ok(m) if parts.peek().is_none() => return m.is_file(),
+            Ok(_) => {}
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
 /// Refuses a path that is outside `root` (links resolved).
 pub fn require_inside(root: &Path, path: &Path) -> Result<(), WriteError> {
     if is_inside(root, path) {
@@ -264,6 +284,15 @@ mod tests {
         assert!(!is_inside(&root, &root.join("a/../../other/x")));
         assert!(!is_inside(&root, &root.join("missing/../../other")));
         assert!(!is_inside(&root, Path::new("/etc/passwd")));
+        // Links below a base, step by step.
+        std::fs::write(root.join("a/f.sh"), "").unwrap();
+        std::os::unix::fs::symlink(root.join("a/f.sh"), root.join("a/l.sh")).unwrap();
+        assert!(no_links_below(&root, Path::new("a/f.sh")));
+        assert!(!no_links_below(&root, Path::new("a/l.sh")));
+        assert!(!no_links_below(&root, Path::new("out/x.sh")));
+        assert!(!no_links_below(&root, Path::new("a")));
+        assert!(!no_links_below(&root, Path::new("a/../a/f.sh")));
+        assert!(!no_links_below(&root, Path::new("a/missing.sh")));
         // `--config labrun.yaml` gives an empty root: the current directory.
         assert!(is_inside(Path::new(""), Path::new("content/en")));
     }

@@ -175,3 +175,37 @@ fn content_linked_outside_the_project_is_not_read() {
         assert!(!r.stdout.contains("SECRET"), "{args:?}: {}", r.stdout);
     }
 }
+
+#[test]
+fn a_hook_linked_outside_the_project_is_not_read() {
+    let w = World::new(
+        "locales: [en]\n",
+        &[(
+            "content/en/lab/index.md",
+            "---\ntitle: Lab\n---\n\n```bash hook=h\n$ echo hi\n```\n",
+        )],
+    );
+    std::fs::write(w.outside().join("hook.yaml"), "SECRET-OUTSIDE: [\n").unwrap();
+    std::fs::create_dir_all(w.path("content/en/lab/tests")).unwrap();
+    std::os::unix::fs::symlink(
+        w.outside().join("hook.yaml"),
+        w.path("content/en/lab/tests/hook-h.yaml"),
+    )
+    .unwrap();
+    let r = w.labrun(&["check"]);
+    r.assert_clean_exit(1);
+    assert!(r.stdout.contains("fence/missing-hook"), "{}", r.stdout);
+    assert!(!r.stdout.contains("SECRET"), "{}", r.stdout);
+    // A tests/ directory linked outside is no better.
+    std::fs::remove_file(w.path("content/en/lab/tests/hook-h.yaml")).unwrap();
+    std::fs::remove_dir(w.path("content/en/lab/tests")).unwrap();
+    std::fs::rename(
+        w.outside().join("hook.yaml"),
+        w.outside().join("hook-h.yaml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(w.outside(), w.path("content/en/lab/tests")).unwrap();
+    let r = w.labrun(&["check"]);
+    r.assert_clean_exit(1);
+    assert!(!r.stdout.contains("SECRET"), "{}", r.stdout);
+}
