@@ -142,6 +142,85 @@ pub fn require_inside(root: &Path, path: &Path) -> Result<(), WriteError> {
 /// is refused. The owner is kept when the system allows it (root may give
 /// a file to anyone; another user can only keep their own).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    replace(path, bytes, true)
+}
+
+/// [`write_atomic`] without waiting for the disk (no `fsync`): for output
+/// labrun can make again (the HTML site), where syncing each of hundreds
+/// of files would cost seconds. A file that does not exist yet is created
+/// directly (`O_EXCL`, which never follows a link).
+pub fn write_generated(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(mut f) => f
+            .write_all(bytes)
+            .map_err(|e| WriteError::Io(path.to_owned(), e)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => replace(path, bytes, false),
+        Err(e) => Err(WriteError::Io(path.to_owned(), e)),
+    }
+}
+
+/// Directories below a root, made or found without following a link (a
+/// link already in an output folder could lead anywhere). Remembers what it
+/// has seen, so each directory costs one `lstat` however many files go in.
+pub struct DirsBelow {
+    root: PathBuf,
+    seen: std::collections::HashSet<PathBuf>,
+}
+
+impl DirsBelow {
+    pub fn new(root: &Path) -> DirsBelow {
+        DirsBelow {
+            root: root.to_owned(),
+            seen: std::collections::HashSet::new(),
+        }
+    }
+
+    /// Makes `dir` (the root or below it) and its parents as needed.
+    pub fn create(&mut self, dir: &Path) -> Result<(), WriteError> {
+        let outside = || WriteError::Outside {
+            path: dir.to_owned(),
+            root: self.root.clone(),
+        };
+        let rel = dir.strip_prefix(&self.root).map_err(|_| outside())?;
+        let mut path = self.root.clone();
+        for part in rel.components() {
+            let std::path::Component::Normal(name) = part else {
+                return Err(outside());
+            };
+            path.push(name);
+            if self.seen.contains(&path) {
+                continue;
+            }
+            match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.file_type().is_symlink() => return Err(outside()),
+                Ok(m) if m.is_dir() => {}
+                Ok(_) => {
+                    return Err(WriteError::Io(
+                        path.clone(),
+                        std::io::Error::from(std::io::ErrorKind::NotADirectory),
+                    ));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    match std::fs::create_dir(&path) {
+                        Ok(()) => {}
+                        // Made meanwhile by someone else: look again next time.
+                        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                        Err(e) => return Err(WriteError::Io(path.clone(), e)),
+                    }
+                }
+                Err(e) => return Err(WriteError::Io(path.clone(), e)),
+            }
+            self.seen.insert(path.clone());
+        }
+        Ok(())
+    }
+}
+
+fn replace(path: &Path, bytes: &[u8], durable: bool) -> Result<(), WriteError> {
     let io = |e: std::io::Error| WriteError::Io(path.to_owned(), e);
     let old = match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => return Err(WriteError::Symlink(path.to_owned())),
@@ -179,10 +258,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         }
     }
     tmp.as_file().set_permissions(mode).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
+    if durable {
+        tmp.as_file().sync_all().map_err(io)?;
+    }
     tmp.persist(path).map_err(|e| io(e.error))?;
     // Make the rename itself durable.
-    if let Ok(d) = File::open(dir) {
+    if durable && let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
     Ok(())
@@ -295,6 +376,34 @@ mod tests {
         assert!(!no_links_below(&root, Path::new("a/missing.sh")));
         // `--config labrun.yaml` gives an empty root: the current directory.
         assert!(is_inside(Path::new(""), Path::new("content/en")));
+    }
+
+    #[test]
+    fn generated_files_and_their_directories_never_follow_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("en")).unwrap();
+        let mut dirs = DirsBelow::new(&out);
+        dirs.create(&out.join("ja/lab")).unwrap();
+        assert!(out.join("ja/lab").is_dir());
+        assert!(matches!(
+            dirs.create(&out.join("en/lab")),
+            Err(WriteError::Outside { .. })
+        ));
+        assert!(std::fs::read_dir(&elsewhere).unwrap().next().is_none());
+        let page = out.join("ja/lab/index.html");
+        write_generated(&page, b"one").unwrap();
+        write_generated(&page, b"two").unwrap();
+        assert_eq!(std::fs::read(&page).unwrap(), b"two");
+        std::os::unix::fs::symlink(elsewhere.join("x"), out.join("ja/link.html")).unwrap();
+        assert!(matches!(
+            write_generated(&out.join("ja/link.html"), b"x"),
+            Err(WriteError::Symlink(_))
+        ));
+        assert!(!elsewhere.join("x").exists());
     }
 
     #[test]

@@ -495,19 +495,17 @@ pub fn write_site(
         .collect();
     let mut written = Vec::new();
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    // Every file lands inside `out`, links resolved, and never through a
-    // link already there.
-    let write = |path: PathBuf, bytes: &[u8]| -> Result<PathBuf, Error> {
-        crate::files::require_inside(out, &path)?;
+    // Every file lands inside `out`: the directories below it are made or
+    // found without following a link, and no file is written through one.
+    let mut dirs = crate::files::DirsBelow::new(out);
+    let mut write = |path: PathBuf, bytes: &[u8]| -> Result<PathBuf, Error> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            dirs.create(dir)?;
         }
-        crate::files::require_inside(out, &path)?;
-        crate::files::write_atomic(&path, bytes)?;
+        crate::files::write_generated(&path, bytes)?;
         Ok(path)
     };
-    let write_rel = |rel: &str, text: &str| write(out.join(rel), text.as_bytes());
-    written.push(write_rel("style.css", STYLE)?);
+    written.push(write(out.join("style.css"), STYLE.as_bytes())?);
     for lab in labs {
         let lang = Lang::from_tag(&lab.locale);
         let nav_paths: Vec<String> = lab
@@ -575,7 +573,10 @@ pub fn write_site(
             ctx.insert("next", &item(i + 1));
             ctx.insert("has_h1", &page.headings.iter().any(|h| h.level == 1));
             ctx.insert("body", &body);
-            written.push(write_rel(from, &t.render("page.html", &ctx))?);
+            written.push(write(
+                out.join(from),
+                t.render("page.html", &ctx).as_bytes(),
+            )?);
             for img in page_images(r, page) {
                 let bytes = std::fs::read(&img.1).map_err(|e| Error::io(&img.1, e))?;
                 written.push(write(out.join(&lab.locale).join(&img.0), &bytes)?);
@@ -600,7 +601,10 @@ pub fn write_site(
     ctx.insert("locale", &first.map_or("en", |l| l.locale.as_str()));
     ctx.insert("title", &first.map_or(String::new(), |l| l.title.clone()));
     ctx.insert("languages", &languages);
-    written.push(write_rel("index.html", &t.render("index.html", &ctx))?);
+    written.push(write(
+        out.join("index.html"),
+        t.render("index.html", &ctx).as_bytes(),
+    )?);
     Ok(written)
 }
 
