@@ -1,13 +1,27 @@
 //! Embeds every `locales/<lang>/*.ftl` file into the binary, so labrun's own
 //! messages work from any directory and no list of files must be kept by hand.
-use std::{env, fs, path::Path};
+//!
+//! Also tells the tests which optional prerequisites are missing, so that a
+//! test that cannot run shows as *ignored* instead of passing without
+//! testing: `labrun_skip_chromium` (no headless browser for the HTML test)
+//! and `labrun_skip_seeds` (no `../shared/seeds` reference pages). Under
+//! `CI=true` neither is ever set: there a missing prerequisite fails.
+use std::{
+    env, fs,
+    path::{Path, PathBuf},
+};
+
+/// Where the HTML test looks for a browser (tests/render_chromium.rs).
+const CHROMIUM: [&str; 2] = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
 
 fn main() {
+    prerequisites();
     // Read at run time: `env!` would bake in the directory the build script
     // was compiled in, and a copied target/ would then embed another
     // checkout's messages.
-    let manifest_dir = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
-    let root = Path::new(&manifest_dir).join("locales");
+    let root =
+        Path::new(&env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join("locales");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut entries = Vec::new();
     for lang in fs::read_dir(&root).expect("locales/ exists") {
@@ -39,4 +53,43 @@ fn main() {
     out.push_str("];\n");
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("locales.rs");
     fs::write(dest, out).expect("write locales.rs");
+}
+
+/// Emits the skip cfgs. The build script reruns when `CI` changes or a
+/// prerequisite appears or goes: it watches the prerequisite when present,
+/// else the directory it would appear in (never a missing path, which would
+/// make cargo rebuild every time, and never a huge tree: when not even
+/// `../shared` exists, adding it later needs `touch build.rs`).
+fn prerequisites() {
+    println!("cargo::rustc-check-cfg=cfg(labrun_skip_chromium)");
+    println!("cargo::rustc-check-cfg=cfg(labrun_skip_seeds)");
+    println!("cargo::rerun-if-env-changed=CI");
+    println!("cargo::rerun-if-env-changed=LABRUN_CHROMIUM");
+    let ci = env::var("CI").is_ok_and(|v| v == "true");
+
+    let browser = env::var_os("LABRUN_CHROMIUM")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(CHROMIUM.iter().map(PathBuf::from))
+        .find(|p| p.is_file());
+    match &browser {
+        Some(p) => println!("cargo::rerun-if-changed={}", p.display()),
+        None => println!("cargo::rerun-if-changed=/usr/bin"),
+    }
+    if browser.is_none() && !ci {
+        println!("cargo::rustc-cfg=labrun_skip_chromium");
+    }
+
+    let shared =
+        Path::new(&env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join("../shared");
+    let seeds = shared.join("seeds");
+    if seeds.is_dir() {
+        println!("cargo::rerun-if-changed={}", seeds.display());
+    } else if shared.is_dir() {
+        println!("cargo::rerun-if-changed={}", shared.display());
+    }
+    if !seeds.is_dir() && !ci {
+        println!("cargo::rustc-cfg=labrun_skip_seeds");
+    }
 }

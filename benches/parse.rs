@@ -2,6 +2,11 @@
 //! Japanese) and reports pages per second, next to a baseline measured in
 //! the same run: only reading the same files.
 //!
+//! Then a hostile page: one command continued over 40,000 lines (an
+//! unterminated quote), against the baseline of a page of the same size
+//! holding 40,000 one-line commands. Linear reading keeps the ratio near 1;
+//! rescanning the command per line made it grow with the square.
+//!
 //! Run: `cargo bench --bench parse`
 
 use std::fmt::Write as _;
@@ -113,5 +118,37 @@ fn main() {
     println!(
         "ratio parse / read:          {:>8.1}x",
         parse.as_secs_f64() / read.as_secs_f64()
+    );
+
+    let lines = 40_000;
+    let one_line = format!("```bash\n{}```\n", "$ echo 'x y'\n".repeat(lines));
+    let continued = format!("```bash\n$ echo '\n{}```\n", "x y z w v\n".repeat(lines));
+    let time = |text: &str| {
+        median(
+            (0..RUNS)
+                .map(|_| {
+                    let t = Instant::now();
+                    let p = labrun::markdown::parse_page(
+                        Path::new("p.md"),
+                        "p.md",
+                        "en",
+                        text.as_bytes(),
+                    );
+                    assert!(!p.blocks.is_empty());
+                    t.elapsed()
+                })
+                .collect(),
+        )
+    };
+    let base = time(&one_line);
+    let hostile = time(&continued);
+    println!(
+        "{lines} one-line commands:      {:>8.1} ms (baseline)",
+        base.as_secs_f64() * 1e3
+    );
+    println!(
+        "one command over {lines} lines: {:>8.1} ms  = {:.2}x the baseline",
+        hostile.as_secs_f64() * 1e3,
+        hostile.as_secs_f64() / base.as_secs_f64()
     );
 }

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::diag::Severity;
 use crate::error::Error;
+use crate::limits::Seconds;
 use crate::msg;
 use crate::rules::{self, Policy};
 
@@ -386,6 +387,16 @@ impl Config {
 
     /// Parses configuration text; `file` names it in errors.
     pub fn parse(text: &str, file: &Path, root: &Path) -> Result<Config, Error> {
+        // The YAML module's bounds first (nesting, alias bombs): serde-saphyr
+        // recurses per level, and a configuration is content too.
+        if let Err(e) = crate::yaml::parse_documents(text) {
+            return Err(Error::Config {
+                file: file.to_owned(),
+                line: e.pos.line,
+                col: e.pos.col,
+                detail: e.message,
+            });
+        }
         let raw: RawConfig = if text.trim().is_empty() {
             empty_raw()
         } else {
@@ -430,6 +441,26 @@ impl Config {
         };
         if self.locales.is_empty() {
             return Err(fail("locales", msg!("config-no-locales").text()));
+        }
+        // A locale is a directory name: `../x` or `/etc` would send every
+        // command (and `drift stamp`'s writes) outside the project.
+        for (key, locale) in self
+            .locales
+            .iter()
+            .map(|l| ("locales", l))
+            .chain([("source-locale", &self.source_locale)])
+        {
+            let ok = !locale.is_empty()
+                && locale.len() <= 64
+                && locale
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !ok {
+                return Err(fail(
+                    key,
+                    msg!("config-bad-locale", locale = locale.as_str()).text(),
+                ));
+            }
         }
         if !self.locales.contains(&self.source_locale) {
             return Err(fail(
@@ -490,8 +521,22 @@ impl Config {
                 msg!("config-bad-tool", tool = tool.as_str()).text(),
             ));
         }
+        for (key, value) in [("block", self.timeouts.block), ("hook", self.timeouts.hook)] {
+            if let Err(e) = Seconds::Timeout.check(value) {
+                return Err(fail(
+                    key,
+                    msg!(
+                        "config-out-of-range",
+                        key = format!("timeouts.{key}"),
+                        value = e.value,
+                        expected = e.expected
+                    )
+                    .text(),
+                ));
+            }
+        }
         let factor = self.render.time_factor;
-        if !(factor.is_finite() && factor > 0.0) {
+        if !(factor > 0.0 && factor <= crate::limits::MAX_TIME_FACTOR) {
             return Err(fail(
                 "time-factor",
                 msg!("config-bad-time-factor", value = factor.to_string()).text(),
@@ -700,6 +745,26 @@ mod tests {
         assert_eq!(config_error("check:\n  levels:\n    nope/*: off\n").0, 3);
         assert_eq!(config_error("exclude: [\"a/[\"]\n").0, 1);
         assert_eq!(config_error("order-by: [position]\n").0, 1);
+        assert_eq!(config_error("render:\n  time-factor: 1e308\n").0, 2);
+        assert_eq!(config_error("render:\n  time-factor: .nan\n").0, 2);
+        for bad in ["0", "604801", "18446744073709551615"] {
+            let (line, detail) = config_error(&format!(
+                "locales: [en]\ntimeouts:\n  hook: 5\n  block: {bad}\n"
+            ));
+            assert_eq!(line, 4, "{bad}");
+            assert!(detail.contains("604800"), "{detail}");
+        }
+        assert_eq!(config_error("timeouts:\n  hook: 0\n").0, 2);
+        for bad in ["../../x", "/etc", "en/../..", ".", "", "ja jp", "日本"] {
+            let (line, detail) = config_error(&format!("content: c\nlocales: [en, {bad:?}]\n"));
+            assert_eq!(line, 2, "{bad}");
+            assert!(detail.contains("letters"), "{detail}");
+        }
+        assert!(parse("locales: [en, pt-BR, zh_Hant]\n").is_ok());
+        let deep = format!("locales: [en]\nvariables:\n{}x\n", "- ".repeat(20_000));
+        let (line, detail) = config_error(&deep);
+        assert_eq!(line, 3);
+        assert!(detail.contains("256"), "{detail}");
     }
 
     #[test]

@@ -17,6 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -69,6 +70,9 @@ pub struct Located {
 #[derive(Clone, Debug)]
 pub struct Project {
     pub config: Config,
+    /// Whether each locale's root lies inside the project (links resolved),
+    /// found out once per locale.
+    roots_inside: Arc<Mutex<HashMap<String, bool>>>,
 }
 
 /// One locale's pages, in site order.
@@ -187,7 +191,15 @@ impl Project {
             Some(file) => Config::load(file)?,
             None => Config::discover(cwd)?,
         };
-        Ok(Project { config })
+        Ok(Project::new(config))
+    }
+
+    /// The project a configuration describes.
+    pub fn new(config: Config) -> Project {
+        Project {
+            config,
+            roots_inside: Arc::default(),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -253,6 +265,33 @@ impl Project {
         }
     }
 
+    /// Whether a locale's content directory lies inside the project once
+    /// links are resolved: one linked elsewhere would have `check` read
+    /// (and quote) files outside it.
+    fn root_inside(&self, locale: &str, dir: &Path) -> bool {
+        let mut known = self.roots_inside.lock().unwrap_or_else(|p| p.into_inner());
+        *known
+            .entry(locale.to_owned())
+            .or_insert_with(|| !dir.exists() || crate::files::is_inside(self.root(), dir))
+    }
+
+    /// Whether a file beside the pages (a hook) is a regular file reached
+    /// without a symbolic link below its locale's root, inside the project.
+    /// Cheaper than resolving the whole path, which `check` would do for
+    /// every block with a hook.
+    pub(crate) fn contained_file(&self, path: &Path) -> bool {
+        // Most candidates do not exist: one `stat` says so.
+        if !path.is_file() {
+            return false;
+        }
+        self.config.locales.iter().any(|l| {
+            let root = self.config.locale_root(l);
+            path.strip_prefix(&root).is_ok_and(|rel| {
+                self.root_inside(l, &root) && crate::files::no_links_below(&root, rel)
+            })
+        })
+    }
+
     /// Reads and parses every page of a locale. A translation that has no
     /// directory yet is an empty tree; the source locale must exist.
     pub fn load(&self, locale: &str) -> Result<Tree, Error> {
@@ -261,6 +300,7 @@ impl Project {
         if locale != self.config.source_locale && !root.exists() {
             return Ok(Tree::empty(locale, &root));
         }
+        self.refuse_outside(locale, &root)?;
         let opts = LoadOptions::for_config(&self.config);
         let mut tree = load_tree_with(locale, &root, &opts)?;
         if locale != self.config.source_locale {
@@ -268,6 +308,20 @@ impl Project {
             tree.mark_orphans(|rel| source.contains(rel));
         }
         Ok(tree)
+    }
+
+    /// A locale's content directory that links outside the project is not
+    /// read at all.
+    fn refuse_outside(&self, locale: &str, dir: &Path) -> Result<(), Error> {
+        if self.root_inside(locale, dir) {
+            Ok(())
+        } else {
+            Err(Error::Usage(crate::msg!(
+                "files-read-outside",
+                dir = dir.display().to_string(),
+                root = self.root().display().to_string()
+            )))
+        }
     }
 
     /// Reads every locale (the source locale first), side by side: each
@@ -284,6 +338,7 @@ impl Project {
                     return Ok(Tree::empty(l, &root));
                 }
                 self.check_locale(l)?;
+                self.refuse_outside(l, &root)?;
                 load_tree_with(l, &root, &opts)
             })
             .collect::<Result<Vec<Tree>, Error>>()?;
@@ -320,7 +375,7 @@ impl Project {
                 .flat_map(|ext| {
                     self.hook_candidates(&page.locale, page.dir(), &format!("hook-{name}.{ext}"))
                 })
-                .find(|p| p.is_file())
+                .find(|p| self.contained_file(p))
         };
         HookFiles {
             script: find(&["sh"]),
@@ -333,7 +388,7 @@ impl Project {
     pub fn suite_hook(&self, locale: &str, dir: &str) -> Option<PathBuf> {
         self.hook_candidates(locale, dir, "hook-suite.sh")
             .into_iter()
-            .find(|p| p.is_file())
+            .find(|p| self.contained_file(p))
     }
 }
 

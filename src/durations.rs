@@ -7,7 +7,6 @@
 //! writes it; `check`, `render`, `time` and `run --shard` read it.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
@@ -90,18 +89,20 @@ impl Durations {
             .iter()
             .filter(|(k, _)| k.starts_with(&prefix))
             .inspect(|_| found = true)
-            .map(|(_, ms)| ms)
-            .sum();
+            .fold(0u64, |sum, (_, ms)| sum.saturating_add(*ms));
         found.then_some(sum)
     }
 
     /// Merges new records into the file (created when absent), replacing the
-    /// pages given and keeping the others. Written atomically: a temporary
-    /// file in the same directory, then a rename.
+    /// pages given and keeping the others. Concurrent runs sharing the file
+    /// take turns: the read, merge and write happen under the lock file
+    /// beside it, so no run's pages are lost; the write is atomic (a
+    /// temporary file, then a rename) and keeps the file's mode.
     pub fn merge_into(
         file: &Path,
         records: impl IntoIterator<Item = (String, u64)>,
     ) -> Result<Durations, Error> {
+        let _lock = crate::files::lock_beside(file)?;
         let mut current = Durations::load(file)?.unwrap_or_else(|| Durations {
             file: file.to_owned(),
             pages: BTreeMap::new(),
@@ -112,24 +113,9 @@ impl Durations {
         let mut text =
             serde_json::to_string_pretty(&current.pages).expect("a map of numbers serializes");
         text.push('\n');
-        write_atomically(file, text.as_bytes())?;
+        crate::files::write_atomic(file, text.as_bytes())?;
         Ok(current)
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory
-/// and a rename, so readers see the old file or the new one, never a part.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(path, e))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! nothing executed. The JSON form is a stable interface (schema
 //! `labrun.plan/v1`, documented in the README) that later jobs and CI read.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::content::Project;
@@ -74,13 +76,18 @@ pub struct PlanHook {
 #[derive(Clone, Debug, Serialize)]
 pub struct PlanCommand {
     pub line: u32,
+    /// As written in the page.
     pub text: String,
+    /// As it will run: `VAR::NAME` placeholders replaced by their values
+    /// (which are shell code, pasted in as they are); unknown names stay.
+    pub runs: String,
     /// Sample output shown after the command in the page.
     pub output: Vec<String>,
 }
 
-/// Builds the plan of a lab.
-pub fn plan(project: &Project, lab: &Lab) -> Plan {
+/// Builds the plan of a lab; `vars` are the `VAR::NAME` values a run would
+/// use (`labrun.yaml`, and `--var` for `run --dry-run`).
+pub fn plan(project: &Project, lab: &Lab, vars: &BTreeMap<String, String>) -> Plan {
     let mut totals = Totals::default();
     let pages = lab
         .pages
@@ -90,15 +97,20 @@ pub fn plan(project: &Project, lab: &Lab) -> Plan {
                 .blocks
                 .iter()
                 .filter(|b| b.is_runnable())
-                .map(|b| plan_block(project, page, b))
+                .map(|b| plan_block(project, page, b, vars))
                 .collect();
             totals.pages += 1;
             if page.runs() {
                 for b in blocks.iter().filter(|b| !b.skip) {
                     totals.blocks += 1;
                     totals.commands += b.commands.len();
-                    totals.max_seconds +=
-                        b.timeout + b.wait + b.hook.as_ref().map_or(0, |h| 2 * h.timeout);
+                    // Saturating: a library caller's model is not range-checked.
+                    let hooks = b.hook.as_ref().map_or(0, |h| h.timeout.saturating_mul(2));
+                    totals.max_seconds = totals
+                        .max_seconds
+                        .saturating_add(b.timeout)
+                        .saturating_add(b.wait)
+                        .saturating_add(hooks);
                 }
             }
             PlanPage {
@@ -121,7 +133,12 @@ pub fn plan(project: &Project, lab: &Lab) -> Plan {
     }
 }
 
-fn plan_block(project: &Project, page: &Page, b: &Block) -> PlanBlock {
+fn plan_block(
+    project: &Project,
+    page: &Page,
+    b: &Block,
+    vars: &BTreeMap<String, String>,
+) -> PlanBlock {
     let t = &project.config.timeouts;
     let a = &b.annotations;
     PlanBlock {
@@ -149,6 +166,7 @@ fn plan_block(project: &Project, page: &Page, b: &Block) -> PlanBlock {
             .map(|c| PlanCommand {
                 line: c.line,
                 text: c.text.clone(),
+                runs: crate::config::substitute_vars(&c.text, vars),
                 output: c.output.clone(),
             })
             .collect(),

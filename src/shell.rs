@@ -61,85 +61,115 @@ fn is_word_break(c: u8) -> bool {
 
 /// Lexes shell text (one or more lines of one command, without heredoc bodies).
 pub fn scan(text: &str) -> Scan {
-    let b = text.as_bytes();
-    let mut heredocs = Vec::new();
-    let mut comments = Vec::new();
-    let mut i = 0;
-    let mut quote: Option<u8> = None;
-    while i < b.len() {
-        let c = b[i];
-        match quote {
-            Some(b'\'') => {
-                if c == b'\'' {
-                    quote = None;
-                }
-                i += 1;
-            }
-            Some(_) => {
-                if c == b'\\' {
-                    i += 2;
-                } else {
-                    if c == b'"' {
-                        quote = None;
+    let mut lexer = Lexer::default();
+    let ending = lexer.advance(text);
+    lexer.finish(ending)
+}
+
+/// [`scan`] for a text that grows a line at a time (a command continued
+/// over many lines): each call lexes only what was appended since the last,
+/// so a command of n lines costs O(n), not O(n²) as scanning it again per
+/// line would (a page with an unterminated quote must not stall `check`).
+#[derive(Clone, Debug, Default)]
+pub struct Lexer {
+    /// How far the text has been read.
+    pos: usize,
+    quote: Option<u8>,
+    heredocs: Vec<Heredoc>,
+    comments: Vec<std::ops::Range<usize>>,
+}
+
+impl Lexer {
+    /// Reads `text` from where the last call stopped (`text` must start
+    /// with what was given before) and tells how it ends so far.
+    pub fn advance(&mut self, text: &str) -> Ending {
+        let b = text.as_bytes();
+        let mut i = self.pos;
+        while i < b.len() {
+            let c = b[i];
+            match self.quote {
+                Some(b'\'') => {
+                    if c == b'\'' {
+                        self.quote = None;
                     }
                     i += 1;
                 }
+                Some(_) => {
+                    if c == b'\\' {
+                        i += 2;
+                    } else {
+                        if c == b'"' {
+                            self.quote = None;
+                        }
+                        i += 1;
+                    }
+                }
+                None => match c {
+                    b'\\' => i += 2,
+                    b'\'' | b'"' => {
+                        self.quote = Some(c);
+                        i += 1;
+                    }
+                    b'#' if i == 0 || is_word_break(b[i - 1]) => {
+                        let end = text[i..].find('\n').map_or(b.len(), |n| i + n);
+                        self.comments.push(i..end);
+                        i = end;
+                    }
+                    // A here-string (`<<<`) is a single word, not a heredoc.
+                    b'<' if b.get(i + 1) == Some(&b'<') && b.get(i + 2) == Some(&b'<') => i += 3,
+                    b'<' if b.get(i + 1) == Some(&b'<') => {
+                        i += 2;
+                        let strip_tabs = b.get(i) == Some(&b'-');
+                        if strip_tabs {
+                            i += 1;
+                        }
+                        while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+                            i += 1;
+                        }
+                        let (delimiter, next) = heredoc_word(text, i);
+                        if !delimiter.is_empty() {
+                            self.heredocs.push(Heredoc {
+                                delimiter,
+                                strip_tabs,
+                            });
+                        }
+                        i = next.max(i + usize::from(next == i));
+                    }
+                    _ => i += 1,
+                },
             }
-            None => match c {
-                b'\\' => i += 2,
-                b'\'' | b'"' => {
-                    quote = Some(c);
-                    i += 1;
-                }
-                b'#' if i == 0 || is_word_break(b[i - 1]) => {
-                    let end = text[i..].find('\n').map_or(b.len(), |n| i + n);
-                    comments.push(i..end);
-                    i = end;
-                }
-                // A here-string (`<<<`) is a single word, not a heredoc.
-                b'<' if b.get(i + 1) == Some(&b'<') && b.get(i + 2) == Some(&b'<') => i += 3,
-                b'<' if b.get(i + 1) == Some(&b'<') => {
-                    i += 2;
-                    let strip_tabs = b.get(i) == Some(&b'-');
-                    if strip_tabs {
-                        i += 1;
-                    }
-                    while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
-                        i += 1;
-                    }
-                    let (delimiter, next) = heredoc_word(text, i);
-                    if !delimiter.is_empty() {
-                        heredocs.push(Heredoc {
-                            delimiter,
-                            strip_tabs,
-                        });
-                    }
-                    i = next.max(i + usize::from(next == i));
-                }
-                _ => i += 1,
-            },
+        }
+        self.pos = i;
+        self.ending(text)
+    }
+
+    /// How the text read so far ends: looks only at its last line.
+    fn ending(&self, text: &str) -> Ending {
+        let line = text.trim_end_matches('\r');
+        let ends_in_comment = self.comments.last().is_some_and(|r| r.end >= line.len());
+        let code = match self.comments.last() {
+            Some(r) if ends_in_comment => &text[..r.start],
+            _ => line,
+        };
+        let trailing_backslashes = line.len() - line.trim_end_matches('\\').len();
+        if self.quote.is_some() {
+            Ending::OpenQuote
+        } else if !ends_in_comment && trailing_backslashes % 2 == 1 {
+            Ending::Backslash
+        } else if code.trim_end().ends_with('|') || code.trim_end().ends_with("&&") {
+            Ending::Operator
+        } else {
+            Ending::Complete
         }
     }
-    let line = text.trim_end_matches('\r');
-    let ends_in_comment = comments.last().is_some_and(|r| r.end >= line.len());
-    let code = match comments.last() {
-        Some(r) if ends_in_comment => &text[..r.start],
-        _ => line,
-    };
-    let trailing_backslashes = line.len() - line.trim_end_matches('\\').len();
-    let ending = if quote.is_some() {
-        Ending::OpenQuote
-    } else if !ends_in_comment && trailing_backslashes % 2 == 1 {
-        Ending::Backslash
-    } else if code.trim_end().ends_with('|') || code.trim_end().ends_with("&&") {
-        Ending::Operator
-    } else {
-        Ending::Complete
-    };
-    Scan {
-        heredocs,
-        ending,
-        comments,
+
+    /// The scan of everything read, given its last [`Lexer::advance`].
+    pub fn finish(self, ending: Ending) -> Scan {
+        Scan {
+            heredocs: self.heredocs,
+            ending,
+            comments: self.comments,
+        }
     }
 }
 
@@ -358,6 +388,30 @@ mod tests {
                     strip_script_comments(&format!("# {comment}\n{cmd}")),
                     strip_script_comments(&cmd)
                 );
+            }
+
+            #[test]
+            fn lexing_line_by_line_reads_what_one_scan_reads(
+                lines in prop::collection::vec(
+                    prop::sample::select(vec![
+                        "echo 'a", "b' \\", "\"x # y", "z\"", "a |", "&& b", "# c", "cat <<EOF",
+                        "x \\\\", "\\", "'", "\"", "echo hi # note", "<<-'E O'", "",
+                    ]),
+                    1..12,
+                ),
+            ) {
+                let mut lexer = Lexer::default();
+                let mut text = String::new();
+                let mut ending = Ending::Complete;
+                for (i, l) in lines.iter().enumerate() {
+                    if i > 0 {
+                        text.push('\n');
+                    }
+                    text.push_str(l);
+                    ending = lexer.advance(&text);
+                    prop_assert_eq!(ending, scan(&text).ending, "{:?}", text);
+                }
+                prop_assert_eq!(lexer.finish(ending), scan(&text));
             }
 
             #[test]

@@ -1,11 +1,26 @@
-//! YAML with source positions, for front matter and manifests.
+//! YAML with source positions, for front matter, manifests, declarative
+//! hooks and `labrun.yaml`: every YAML labrun reads goes through here.
 //!
-//! saphyr parses; this module turns its annotated tree into plain owned data
+//! saphyr parses; this module turns its events into plain owned data
 //! ([`YNode`]) with 1-based lines, which the rest of labrun shares.
+//!
+//! Untrusted YAML (a pull request's pages) gets two bounds, checked as the
+//! events arrive so that neither memory nor the stack runs out first:
+//! nesting deeper than [`MAX_DEPTH`] (saphyr's loader recurses once per
+//! level, and a stack overflow aborts the process), and aliases that would
+//! copy more than [`MAX_ALIAS_COPY`] of anchored data ("billion laughs": a
+//! few hundred bytes expanding to gigabytes).
 
 use std::collections::HashMap;
 
 use crate::model::Pos;
+
+/// The deepest nesting of sequences and mappings accepted. Real manifests
+/// (CRD schemas included) stay well below 64.
+pub const MAX_DEPTH: usize = 256;
+/// How much anchored data aliases may copy in one stream, in bytes as
+/// [`YNode::weight`] counts them (about 16 MiB of nodes).
+pub const MAX_ALIAS_COPY: usize = 16 << 20;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct YNode {
@@ -40,22 +55,34 @@ pub struct YamlError {
 /// manifest and front matter loading the slowest part of a check). Anchors
 /// and aliases are resolved by copying; duplicate keys are errors.
 pub fn parse_documents(text: &str) -> Result<Vec<YNode>, YamlError> {
+    use saphyr_parser::SpannedEventReceiver;
     let mut b = Builder::default();
-    let mut parser = saphyr_parser::Parser::new_from_str(text);
-    let loaded = parser.load(&mut b, true);
-    match loaded.err().or(b.error) {
-        Some(e) => Err(YamlError {
-            pos: Pos::new(e.marker().line() as u32, e.marker().col() as u32 + 1),
-            message: e.info().to_owned(),
-        }),
-        None => Ok(b.docs),
+    // The parser's own `load` recurses per nesting level; pulling events
+    // one at a time keeps the stack flat and lets a limit stop the parse.
+    let parser = saphyr_parser::Parser::new_from_str(text);
+    for event in parser {
+        let (ev, span) = match event {
+            Ok(e) => e,
+            Err(e) => {
+                return Err(YamlError {
+                    pos: Pos::new(e.marker().line() as u32, e.marker().col() as u32 + 1),
+                    message: e.info().to_owned(),
+                });
+            }
+        };
+        b.on_event(ev, span);
+        if let Some(e) = b.error.take() {
+            return Err(e);
+        }
     }
+    Ok(b.docs)
 }
 
 enum Frame {
-    Seq(Pos, usize, Vec<YNode>),
-    /// Start, anchor, entries, the key waiting for its value.
-    Map(Pos, usize, Vec<(YNode, YNode)>, Option<YNode>),
+    /// Start, anchor, items, weight so far.
+    Seq(Pos, usize, Vec<YNode>, usize),
+    /// Start, anchor, entries, the key waiting for its value, weight so far.
+    Map(Pos, usize, Vec<(YNode, YNode)>, Option<YNode>, usize),
 }
 
 #[derive(Default)]
@@ -63,8 +90,20 @@ struct Builder {
     docs: Vec<YNode>,
     root: Option<YNode>,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, YNode>,
-    error: Option<saphyr_parser::ScanError>,
+    /// Anchored nodes of the current document and their weights.
+    anchors: HashMap<usize, (YNode, usize)>,
+    /// Weight copied so far for anchors and aliases.
+    copied: usize,
+    error: Option<YamlError>,
+}
+
+/// What a node costs to copy, roughly in bytes: its own size plus its text.
+fn scalar_weight(value: &YValue) -> usize {
+    std::mem::size_of::<YNode>()
+        + match value {
+            YValue::Str(s) => s.len(),
+            _ => 0,
+        }
 }
 
 fn marker_pos(m: &saphyr_parser::Marker) -> Pos {
@@ -72,35 +111,87 @@ fn marker_pos(m: &saphyr_parser::Marker) -> Pos {
 }
 
 impl Builder {
-    fn insert(&mut self, node: YNode, anchor: usize, key_mark: saphyr_parser::Marker) {
+    fn fail(&mut self, at: &saphyr_parser::Marker, message: String) {
+        if self.error.is_none() {
+            self.error = Some(YamlError {
+                pos: marker_pos(at),
+                message,
+            });
+        }
+    }
+
+    /// Counts a copy of `weight` against the alias budget.
+    fn copy_cost(&mut self, weight: usize, at: &saphyr_parser::Marker) -> bool {
+        self.copied = self.copied.saturating_add(weight);
+        if self.copied > MAX_ALIAS_COPY {
+            self.fail(
+                at,
+                crate::t!("yaml-alias-budget", mib = MAX_ALIAS_COPY >> 20),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn insert(
+        &mut self,
+        node: YNode,
+        weight: usize,
+        anchor: usize,
+        key_mark: saphyr_parser::Marker,
+    ) {
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            if !self.copy_cost(weight, &key_mark) {
+                return;
+            }
+            self.anchors.insert(anchor, (node.clone(), weight));
         }
         match self.stack.last_mut() {
-            Some(Frame::Seq(_, _, items)) => items.push(node),
-            Some(Frame::Map(_, _, entries, key)) => match key.take() {
-                None => *key = Some(node),
-                Some(k) => {
-                    // saphyr refuses duplicate keys; so does the manifest.
-                    if entries.iter().any(|(e, _)| e.value == k.value) && self.error.is_none() {
-                        self.error = Some(saphyr_parser::ScanError::new_str(
-                            key_mark,
-                            "duplicated key in mapping",
-                        ));
+            Some(Frame::Seq(_, _, items, w)) => {
+                items.push(node);
+                *w = w.saturating_add(weight);
+            }
+            Some(Frame::Map(_, _, entries, key, w)) => {
+                *w = w.saturating_add(weight);
+                match key.take() {
+                    None => *key = Some(node),
+                    Some(k) => {
+                        // saphyr refuses duplicate keys; so does the manifest.
+                        if entries.iter().any(|(e, _)| e.value == k.value) && self.error.is_none() {
+                            self.error = Some(YamlError {
+                                pos: marker_pos(&key_mark),
+                                message: "duplicated key in mapping".to_owned(),
+                            });
+                        }
+                        entries.push((k, node));
                     }
-                    entries.push((k, node));
                 }
-            },
+            }
             None => self.root = Some(node),
         }
+    }
+
+    fn open(&mut self, frame: Frame, at: &saphyr_parser::Marker) {
+        if self.stack.len() >= MAX_DEPTH {
+            self.fail(at, crate::t!("yaml-too-deep", max = MAX_DEPTH));
+            return;
+        }
+        self.stack.push(frame);
     }
 }
 
 impl<'input> saphyr_parser::SpannedEventReceiver<'input> for Builder {
     fn on_event(&mut self, ev: saphyr_parser::Event<'input>, span: saphyr_parser::Span) {
         use saphyr_parser::Event;
+        if self.error.is_some() {
+            return;
+        }
         let start = marker_pos(&span.start);
         match ev {
+            Event::DocumentStart(_) => {
+                // Anchors are per document, as saphyr's own loader has them.
+                self.anchors.clear();
+            }
             Event::DocumentEnd => {
                 let doc = self.root.take().unwrap_or(YNode {
                     value: YValue::Null,
@@ -109,16 +200,24 @@ impl<'input> saphyr_parser::SpannedEventReceiver<'input> for Builder {
                 });
                 self.docs.push(doc);
             }
-            Event::SequenceStart(anchor, _) => {
-                self.stack.push(Frame::Seq(start, anchor, Vec::new()))
-            }
-            Event::MappingStart(anchor, _) => {
-                self.stack.push(Frame::Map(start, anchor, Vec::new(), None))
-            }
+            Event::SequenceStart(anchor, _) => self.open(
+                Frame::Seq(start, anchor, Vec::new(), std::mem::size_of::<YNode>()),
+                &span.start,
+            ),
+            Event::MappingStart(anchor, _) => self.open(
+                Frame::Map(
+                    start,
+                    anchor,
+                    Vec::new(),
+                    None,
+                    std::mem::size_of::<YNode>(),
+                ),
+                &span.start,
+            ),
             Event::SequenceEnd | Event::MappingEnd => {
-                let (value, node_start, anchor) = match self.stack.pop() {
-                    Some(Frame::Seq(s, a, items)) => (YValue::Seq(items), s, a),
-                    Some(Frame::Map(s, a, entries, _)) => (YValue::Map(entries), s, a),
+                let (value, node_start, anchor, weight) = match self.stack.pop() {
+                    Some(Frame::Seq(s, a, items, w)) => (YValue::Seq(items), s, a, w),
+                    Some(Frame::Map(s, a, entries, _, w)) => (YValue::Map(entries), s, a, w),
                     None => return,
                 };
                 let node = YNode {
@@ -126,7 +225,7 @@ impl<'input> saphyr_parser::SpannedEventReceiver<'input> for Builder {
                     start: node_start,
                     end: start,
                 };
-                self.insert(node, anchor, span.start);
+                self.insert(node, weight, anchor, span.start);
             }
             Event::Scalar(v, style, anchor, tag) => {
                 let value = match saphyr::Scalar::parse_from_cow_and_metadata(
@@ -141,24 +240,30 @@ impl<'input> saphyr_parser::SpannedEventReceiver<'input> for Builder {
                     Some(saphyr::Scalar::String(s)) => YValue::Str(s.into_owned()),
                     None => YValue::Null,
                 };
+                let weight = scalar_weight(&value);
                 let node = YNode {
                     value,
                     start,
                     end: marker_pos(&span.end),
                 };
-                self.insert(node, anchor, span.start);
+                self.insert(node, weight, anchor, span.start);
             }
             Event::Alias(id) => {
-                let mut node = self.anchors.get(&id).cloned().unwrap_or(YNode {
-                    value: YValue::Null,
-                    start,
-                    end: start,
-                });
+                let Some(weight) = self.anchors.get(&id).map(|(_, w)| *w) else {
+                    // An anchor of an earlier document.
+                    self.fail(&span.start, "unknown anchor".to_owned());
+                    return;
+                };
+                // Counted before the copy is made, so a bomb never allocates.
+                if !self.copy_cost(weight, &span.start) {
+                    return;
+                }
+                let mut node = self.anchors[&id].0.clone();
                 node.start = start;
                 node.end = marker_pos(&span.end);
-                self.insert(node, 0, span.start);
+                self.insert(node, weight, 0, span.start);
             }
-            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) => {}
+            Event::Nothing | Event::StreamStart | Event::StreamEnd => {}
         }
     }
 }
@@ -296,6 +401,96 @@ mod tests {
         let docs = parse_documents("a: 1\n---\nb: 2\n").unwrap();
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[1].get("b").unwrap().start.line, 3);
+    }
+
+    /// Runs `f` on a thread with a small stack: code that recursed per
+    /// nesting level would overflow it.
+    fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .unwrap()
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_at_its_line_not_a_stack_overflow() {
+        let n = 20_000;
+        let block_seqs = "- ".repeat(n) + "x\n";
+        let indented: String = (0..n).map(|i| format!("{}-\n", " ".repeat(i))).collect();
+        let flow = "[".repeat(n) + &"]".repeat(n);
+        let maps = format!("a: 1\nb: {}1{}\n", "{k: ".repeat(n), "}".repeat(n));
+        for (name, text) in [
+            ("block sequences", block_seqs),
+            ("indented sequences", indented),
+            ("flow sequences", flow),
+            ("flow mappings", maps.clone()),
+        ] {
+            let err = on_small_stack(move || parse_documents(&text)).unwrap_err();
+            // saphyr's scanner stops flow collections at 255 levels itself.
+            assert!(
+                err.message.contains("256") || err.message == "recursion limit exceeded",
+                "{name}: {err:?}"
+            );
+            assert!(err.pos.line >= 1, "{name}");
+        }
+        let err = parse_documents(&maps).unwrap_err();
+        assert_eq!(err.pos.line, 2);
+    }
+
+    #[test]
+    fn nesting_up_to_the_limit_is_read_and_used_without_trouble() {
+        // Everything labrun does with a tree recurses per level (drop,
+        // clone, comparison, JSON): at the limit it must fit a 2 MiB stack.
+        let text = "- ".repeat(MAX_DEPTH) + "x\n";
+        let ok = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let docs = parse_documents(&text).unwrap();
+                let copy = docs.clone();
+                let json = docs[0].to_json();
+                copy == docs && json.is_array()
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(ok);
+        let over = "- ".repeat(MAX_DEPTH + 1) + "x\n";
+        assert!(parse_documents(&over).is_err());
+    }
+
+    #[test]
+    fn alias_bombs_stop_before_they_allocate() {
+        // The classic "billion laughs": 10^9 copies of "lol" from 9 levels.
+        let mut bomb = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
+        for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+            .iter()
+            .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+        {
+            let refs = vec![format!("*{prev}"); 9].join(",");
+            bomb.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        }
+        let start = std::time::Instant::now();
+        let err = parse_documents(&bomb).unwrap_err();
+        assert!(err.message.contains("MiB"), "{err:?}");
+        assert!((2..=9).contains(&err.pos.line), "{err:?}");
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        // One long string copied many times is as bad as many nodes.
+        let long = format!(
+            "s: &s \"{}\"\nl: [{}]\n",
+            "x".repeat(1 << 20),
+            vec!["*s"; 64].join(",")
+        );
+        assert!(parse_documents(&long).is_err());
+        // Ordinary reuse is fine.
+        let fine = "base: &b {cpu: 1, memory: 2Gi}\nx: *b\ny: *b\nz: [*b, *b]\n";
+        let docs = parse_documents(fine).unwrap();
+        assert_eq!(docs[0].get("z").unwrap().to_json()[1]["memory"], "2Gi");
+        // Anchors belong to their document.
+        assert!(parse_documents("a: &x 1\n---\nb: *x\n").is_err());
     }
 
     #[test]

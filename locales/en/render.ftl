@@ -14,7 +14,7 @@ render-wrote = wrote { $pages ->
         [one] one page
        *[other] { $pages } pages
     } to { $dir }; open { $index }
-config-bad-time-factor = `render.time-factor` must be a number greater than 0, not { $value }
+config-bad-time-factor = `render.time-factor` must be a number greater than 0 and at most 100, not { $value }
 
 ## Page pieces
 

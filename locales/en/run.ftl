@@ -36,7 +36,7 @@ run-bad-var = --var { $value } must look like KEY=VALUE, with a KEY of letters, 
 run-bad-wait-scale = LABRUN_WAIT_SCALE={ $value } must be a number from 0 to 1 (the fraction of each wait= pause to sleep; meant for tests against a simulated cluster)
 run-bad-glob = --only { $glob } is not a valid glob: { $detail }
 run-only-matches-nothing = --only { $glob } matches no page of the labs to run
-run-bad-shard = --shard { $shard } must be K/N with 1 ≤ K ≤ N, for example 2/4
+run-bad-shard = --shard { $shard } must be K/N with 1 ≤ K ≤ N ≤ 1000, for example 2/4
 run-from-unknown-page = --from { $page } names no page of the labs to run
 run-from-ambiguous = --from { $page } matches several pages: { $matches }; give more of the path
 run-from-no-block = { $file }:{ $line }: no runnable block there; give the line of a block's opening fence

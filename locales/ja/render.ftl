@@ -11,7 +11,7 @@ help-time-lab = ラボ: コンテンツのパス（networking/network-policies�
 help-time-format = 出力形式
 render-bad-var = `--var { $value }` は KEY=VALUE の形式で指定してください。キーには英数字と `_` だけが使えます
 render-wrote = { $pages } ページを { $dir } に書き出しました。{ $index } を開いてください
-config-bad-time-factor = `render.time-factor` には 0 より大きい数値を指定してください（{ $value } は使えません）
+config-bad-time-factor = `render.time-factor` には 0 より大きく 100 以下の数値を指定してください（{ $value } は使えません）
 
 ## ページの部品
 

@@ -36,7 +36,7 @@ run-bad-var = --var { $value } は KEY=VALUE の形で指定してください�
 run-bad-wait-scale = LABRUN_WAIT_SCALE={ $value } には 0 から 1 までの数を指定してください（wait= の待ち時間のうち実際に待つ割合で、シミュレートしたクラスターでのテスト用です）
 run-bad-glob = --only { $glob } は正しい glob ではありません: { $detail }
 run-only-matches-nothing = --only { $glob } に一致するページが、実行するラボにありません
-run-bad-shard = --shard { $shard } は 1 ≤ K ≤ N の K/N の形で指定してください（例: 2/4）
+run-bad-shard = --shard { $shard } は 1 ≤ K ≤ N ≤ 1000 の K/N の形で指定してください（例: 2/4）
 run-from-unknown-page = --from { $page } に該当するページが、実行するラボにありません
 run-from-ambiguous = --from { $page } に一致するページが複数あります: { $matches }。パスをもう少し詳しく指定してください
 run-from-no-block = { $file }:{ $line }: そこに実行できるブロックはありません。ブロックの開始フェンスの行を指定してください

@@ -342,6 +342,11 @@ impl FsIndex {
         }
     }
 
+    /// Whether the walk itself found `path` (normalized): no link on the way.
+    pub fn walked(&self, path: &Path) -> bool {
+        self.entries.contains_key(path)
+    }
+
     /// What `path` (normalized) is, if it exists.
     pub fn kind(&self, path: &Path) -> Option<Kind> {
         if let Some(k) = self.entries.get(path) {

@@ -131,10 +131,12 @@ fn human(report: &Report, opts: &Options<'_>) -> String {
         }
         .with_name(d.severity.label());
         let path = opts.paths.show(&d.file);
-        let message = d.message.text();
+        // Content in messages and source lines is shown, never obeyed.
+        let message = crate::ui::clean(&d.message.text()).into_owned();
         let title = level.primary_title(message.as_str()).id(d.rule.as_str());
         let group = match sources.line(&d.file, d.line) {
             Some(text) => {
+                let text = crate::ui::clean(&text).into_owned();
                 let range = span(&text, d.col);
                 title.element(
                     Snippet::source(text)

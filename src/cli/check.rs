@@ -1,6 +1,5 @@
 //! `labrun check [PATH…] [--format human|json|github|junit] [--deny warnings] [--watch]`.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use crate::check::{self, output};
@@ -64,10 +63,10 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         }
         let mut ws = check::incremental::Workspace::open(ctx.config_flag.as_deref(), &cwd)?;
         ws.set_pedantic(args.pedantic);
-        eprintln!(
-            "{}",
-            crate::t!("check-watch-start", dirs = ws.watch_dirs().len())
-        );
+        ui::eprintln(&crate::t!(
+            "check-watch-start",
+            dirs = ws.watch_dirs().len()
+        ));
         let show = |report: &check::Report, cycle: Option<&check::watch::Cycle>| {
             let mut report = check::Report {
                 diagnostics: report.diagnostics.clone(),
@@ -85,15 +84,17 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
                 out.push('\n');
             }
             out.push_str(&output::render(&report, args.format, &opts));
-            let mut stdout = std::io::stdout().lock();
-            let _ = stdout.write_all(out.as_bytes());
-            let _ = stdout.flush();
+            // Content reaches a terminal cleaned; JSON lines keep their bytes.
+            match args.format {
+                output::Format::Human => ui::print(&out),
+                _ => ui::print_data(&out),
+            }
         };
         let failed = |e: &Error| {
-            eprintln!(
-                "{}",
-                crate::t!("check-watch-failed", detail = e.message().text())
-            );
+            ui::eprintln(&crate::t!(
+                "check-watch-failed",
+                detail = e.message().text()
+            ));
         };
         check::watch::run(&mut ws, show, failed)?;
         return Ok(exit::OK);
@@ -109,7 +110,11 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     if !only.is_empty() {
         report.restrict(&only, &cwd);
     }
-    print!("{}", output::render(&report, args.format, &opts));
+    let text = output::render(&report, args.format, &opts);
+    match args.format {
+        output::Format::Human => ui::print(&text),
+        _ => ui::print_data(&text),
+    }
     Ok(if report.failed(deny_warnings) {
         exit::FAILED
     } else {

@@ -245,12 +245,12 @@ fn exec_report(ctx: &Context, args: &Args) -> Result<u8, Error> {
         failed,
     };
     match args.format {
-        Format::Text => print!("{}", report.text(ui::color_enabled(false))),
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&report.json()).expect("a drift report serializes")
+        Format::Text => ui::print(&report.text(ui::color_enabled(false))),
+        Format::Json => ui::print_data(
+            &(serde_json::to_string_pretty(&report.json()).expect("a drift report serializes")
+                + "\n"),
         ),
-        Format::Github => print!("{}", report.github()),
+        Format::Github => ui::print_data(&report.github()),
     }
     // Thousands of parsed pages are about to go with the process: freeing
     // them one by one costs more than the comparison itself.
@@ -864,7 +864,7 @@ fn exec_explain(ctx: &Context, arg: &str, format: Format) -> Result<u8, Error> {
                 source = src_name.as_str()
             ),
         };
-        eprintln!("{message}");
+        ui::eprintln(&message);
         return Ok(exit::FAILED);
     }
     let (_, page) = read_page(&pair.translation_file, &pair.rel, &pair.locale)?;
@@ -889,18 +889,15 @@ fn exec_explain(ctx: &Context, arg: &str, format: Format) -> Result<u8, Error> {
         );
     }
     let Some(recorded) = page.front.source_hash.clone() else {
-        eprintln!("{}", t!("drift-explain-unstamped", file = tr_name.as_str()));
+        ui::eprintln(&t!("drift-explain-unstamped", file = tr_name.as_str()));
         return Ok(exit::FAILED);
     };
     if !recorded.verifiable() {
-        eprintln!(
-            "{}",
-            t!(
-                "drift-explain-unverifiable",
-                file = tr_name.as_str(),
-                field = recorded.field.as_str()
-            )
-        );
+        ui::eprintln(&t!(
+            "drift-explain-unverifiable",
+            file = tr_name.as_str(),
+            field = recorded.field.as_str()
+        ));
         return Ok(exit::FAILED);
     }
     let current = std::fs::read(&pair.source_file).map_err(|e| Error::io(&pair.source_file, e))?;
@@ -942,57 +939,47 @@ fn exec_explain(ctx: &Context, arg: &str, format: Format) -> Result<u8, Error> {
             searched: found.as_ref().map_or(0, |f| f.searched),
             diff,
         };
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&j).expect("an explanation serializes")
+        ui::print_data(
+            &(serde_json::to_string_pretty(&j).expect("an explanation serializes") + "\n"),
         );
         return Ok(if matched { exit::OK } else { exit::FAILED });
     }
     match &found {
-        None => println!(
-            "{}",
-            ui::paint(
-                color,
-                Tone::Good,
-                &t!(
-                    "drift-explain-current",
-                    file = tr_name.as_str(),
-                    source = src_name.as_str()
-                )
-            )
-        ),
+        None => ui::println(&ui::paint(
+            color,
+            Tone::Good,
+            &t!(
+                "drift-explain-current",
+                file = tr_name.as_str(),
+                source = src_name.as_str()
+            ),
+        )),
         Some(explain::HistoryMatch {
             revision: Some(r), ..
         }) => {
-            println!(
-                "{}",
-                ui::paint(
-                    color,
-                    Tone::Bold,
-                    &t!(
-                        "drift-explain-found",
-                        file = tr_name.as_str(),
-                        recorded = short_hash(&recorded.value),
-                        source = src_name.as_str(),
-                        commit = r.short.as_str(),
-                        date = r.date.as_str(),
-                        subject = r.subject.as_str()
-                    )
-                )
-            );
-            println!();
-            print!("{}", explain::paint_diff(&diff, color));
+            ui::println(&ui::paint(
+                color,
+                Tone::Bold,
+                &t!(
+                    "drift-explain-found",
+                    file = tr_name.as_str(),
+                    recorded = short_hash(&recorded.value),
+                    source = src_name.as_str(),
+                    commit = r.short.as_str(),
+                    date = r.date.as_str(),
+                    subject = r.subject.as_str()
+                ),
+            ));
+            ui::println("");
+            ui::print(&explain::paint_diff(&diff, color));
         }
-        Some(f) => eprintln!(
-            "{}",
-            t!(
-                "drift-explain-no-match",
-                file = tr_name.as_str(),
-                recorded = recorded.value.as_str(),
-                source = src_name.as_str(),
-                searched = f.searched
-            )
-        ),
+        Some(f) => ui::eprintln(&t!(
+            "drift-explain-no-match",
+            file = tr_name.as_str(),
+            recorded = recorded.value.as_str(),
+            source = src_name.as_str(),
+            searched = f.searched
+        )),
     }
     Ok(if matched { exit::OK } else { exit::FAILED })
 }
@@ -1007,11 +994,11 @@ fn exec_stamp(ctx: &Context, args: &StampArgs) -> Result<u8, Error> {
     let mut code = exit::OK;
     let color_err = ui::color_enabled(true);
     let refuse = |m: Msg| {
-        eprintln!(
+        ui::eprintln(&format!(
             "{}: {}",
             ui::paint(color_err, Tone::Error, &t!("drift-not-stamped")),
             m
-        );
+        ));
     };
     for pair in &pairs {
         let src_name = ctx.project.display_path(&pair.source_file);
@@ -1039,15 +1026,15 @@ fn exec_stamp(ctx: &Context, args: &StampArgs) -> Result<u8, Error> {
         let (stamped, hash) = match stamp::plan(&src_page, &src_bytes, &page, &bytes, args.force) {
             Ok(stamp::Plan::Write { bytes, hash }) => (bytes, hash),
             Ok(stamp::Plan::Current) => {
-                println!("{}", t!("drift-stamp-already", file = tr_name.as_str()));
+                ui::println(&t!("drift-stamp-already", file = tr_name.as_str()));
                 continue;
             }
             Err(stamp::Refusal::Diverged(differences)) => {
                 for d in &differences {
-                    eprintln!(
+                    ui::eprintln(&format!(
                         "  {}:{} ↔ {}:{}  {}",
                         src_name, d.source_line, tr_name, d.translation_line, d.message
-                    );
+                    ));
                 }
                 refuse(msg!(
                     "drift-stamp-diverged",
@@ -1071,11 +1058,15 @@ fn exec_stamp(ctx: &Context, args: &StampArgs) -> Result<u8, Error> {
                 continue;
             }
         };
-        if let Err(e) = stamp::write_atomic(&pair.translation_file, &stamped) {
+        // Only inside the project, and never through a link: a page in a
+        // pull request may point anywhere the CI user can write.
+        let written = crate::files::require_inside(ctx.project.root(), &pair.translation_file)
+            .and_then(|()| crate::files::write_atomic(&pair.translation_file, &stamped));
+        if let Err(e) = written {
             refuse(msg!(
                 "drift-stamp-write-failed",
                 file = tr_name.as_str(),
-                detail = e.to_string()
+                detail = e.message().text()
             ));
             code = code.max(exit::USAGE);
             continue;
@@ -1090,16 +1081,13 @@ fn exec_stamp(ctx: &Context, args: &StampArgs) -> Result<u8, Error> {
             .source_hash
             .as_ref()
             .map_or_else(|| t!("drift-value-none"), |h| short_hash(&h.value));
-        println!(
-            "{}",
-            t!(
-                "drift-stamped",
-                file = tr_name.as_str(),
-                field = field,
-                old = old,
-                new = short_hash(&hash)
-            )
-        );
+        ui::println(&t!(
+            "drift-stamped",
+            file = tr_name.as_str(),
+            field = field,
+            old = old,
+            new = short_hash(&hash)
+        ));
     }
     Ok(code)
 }

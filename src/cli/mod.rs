@@ -356,14 +356,14 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
         } else {
             Tone::Warning
         };
-        eprintln!(
+        ui::eprintln(&format!(
             "{}:{}:{}: {}: {}",
             shown_path(&d.file),
             d.line,
             d.col,
             ui::paint(color, tone, &format!("{}[{}]", d.severity.label(), d.rule)),
             d.message
-        );
+        ));
     }
 }
 
@@ -372,11 +372,11 @@ fn report_error(e: &Error) {
         print_diagnostics(diagnostics);
     }
     let color = ui::color_enabled(true);
-    eprintln!(
+    ui::eprintln(&format!(
         "{}: {}",
         ui::paint(color, Tone::Error, &crate::t!("label-error")),
         e
-    );
+    ));
 }
 
 /// Runs labrun with the process's arguments.
@@ -471,6 +471,12 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
             Command::Lsp(a) => lsp::exec(a, cli.lang.clone()),
         }
     })();
+    // A closed pipe keeps the verdict; output lost otherwise (a full disk)
+    // makes the command fail.
+    let result = match (result, ui::output_error()) {
+        (Ok(exit::OK), Some(e)) => Err(Error::io(std::path::Path::new("<stdout>"), e)),
+        (r, _) => r,
+    };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

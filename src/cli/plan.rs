@@ -26,24 +26,28 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         labs.iter().flat_map(|l| &l.pages).filter(|p| p.runs()),
         crate::run::runner::preflight(&ctx.project, &labs, &ctx.project.config.variables),
     )?;
-    let plans: Vec<Plan> = labs.iter().map(|l| plan::plan(&ctx.project, l)).collect();
+    let vars = &ctx.project.config.variables;
+    let plans: Vec<Plan> = labs
+        .iter()
+        .map(|l| plan::plan(&ctx.project, l, vars))
+        .collect();
     match args.format {
         // One plan object; with `--lang all`, an array of them.
-        Format::Json => println!(
-            "{}",
-            if ctx.all_locales() {
+        Format::Json => ui::print_data(
+            &(if ctx.all_locales() {
                 serde_json::to_string_pretty(&plans)
             } else {
                 serde_json::to_string_pretty(&plans[0])
             }
             .expect("a plan serializes")
+                + "\n"),
         ),
         Format::Text => {
             let texts: Vec<String> = plans
                 .iter()
                 .map(|p| text(p, ui::color_enabled(false)))
                 .collect();
-            print!("{}", texts.join("\n"));
+            ui::print(&texts.join("\n"));
         }
     }
     Ok(exit::OK)
@@ -115,12 +119,13 @@ pub fn text(plan: &Plan, color: bool) -> String {
                 facts.join(", ")
             ));
             for c in &b.commands {
-                for (n, line) in c.text.lines().enumerate() {
+                // As it will run: VAR:: values are shell code, shown as such.
+                for (n, line) in c.runs.lines().enumerate() {
                     let prompt = if n == 0 { "$ " } else { "  " };
                     out.push_str(&format!(
                         "       {}{}\n",
                         ui::paint(color, Tone::Dim, prompt),
-                        line
+                        ui::clean(line)
                     ));
                 }
             }

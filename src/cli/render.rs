@@ -87,15 +87,12 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
                 .iter()
                 .filter(|p| p.extension().is_some_and(|e| e == "html"))
                 .count();
-            println!(
-                "{}",
-                t!(
-                    "render-wrote",
-                    pages = pages,
-                    dir = out.display().to_string(),
-                    index = out.join("index.html").display().to_string()
-                )
-            );
+            ui::println(&t!(
+                "render-wrote",
+                pages = pages,
+                dir = out.display().to_string(),
+                index = out.join("index.html").display().to_string()
+            ));
         }
         None => {
             let opts = terminal::Options {
@@ -123,8 +120,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
                 }
                 out.push_str(&terminal::render_page(&prepared, header.as_deref(), opts));
             }
-            // A closed pipe (`| head`) is not an error worth a panic.
-            let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
+            ui::print(&out);
         }
     }
     // The project's policy decides, as in every command.

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::durations::Durations;
 use crate::error::Error;
+use crate::limits;
 use crate::model::{Lab, Page};
 use crate::msg;
 use crate::run::progress::{self, Console, Expectations};
@@ -40,10 +41,10 @@ pub struct Args {
     #[arg(long, value_name = "GLOB")]
     pub only: Option<String>,
     /// Seconds a block may run without its own timeout=.
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = crate::limits::timeout_flag)]
     pub timeout: Option<u64>,
     /// Seconds a hook may run without its block's hookTimeout=.
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = crate::limits::timeout_flag)]
     pub hook_timeout: Option<u64>,
     /// A value for VAR::KEY (repeatable; wins over labrun.yaml).
     #[arg(long = "var", value_name = "KEY=VALUE")]
@@ -91,8 +92,8 @@ fn expected_ms(page: &Page, recorded: &Durations) -> u64 {
         return 0;
     }
     page.runnable_blocks()
-        .map(|b| 1000 + b.annotations.wait.unwrap_or(0) * 1000)
-        .sum()
+        .map(|b| 1000 + limits::secs_to_ms(b.annotations.wait.unwrap_or(0)))
+        .fold(0, u64::saturating_add)
 }
 
 /// `LABRUN_WAIT_SCALE`: a number from 0 to 1 that every `wait=` pause is
@@ -274,7 +275,12 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
                 .ok_or_else(|| usage(msg!("run-bad-shard", shard = spec.as_str())))?;
             let est: Vec<u64> = units
                 .iter()
-                .map(|(_, l)| l.pages.iter().map(|p| expected_ms(p, &recorded)).sum())
+                .map(|(_, l)| {
+                    l.pages
+                        .iter()
+                        .map(|p| expected_ms(p, &recorded))
+                        .fold(0, u64::saturating_add)
+                })
                 .collect();
             let mine = &shard::assign(&est, n)[k - 1];
             units = units
@@ -306,7 +312,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let hook_timeout = args.hook_timeout.unwrap_or(config.timeouts.hook);
 
     if args.dry_run {
-        return dry_run(ctx, &units, &recorded, shard_label.as_deref());
+        return dry_run(ctx, &units, &recorded, shard_label.as_deref(), &variables);
     }
 
     let bash = find_bash().ok_or_else(|| usage(msg!("run-no-bash")))?;
@@ -405,7 +411,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     for (_, lab) in &units {
         for p in lab.pages.iter().filter(|p| p.runs()) {
             let ms = expected_ms(p, &recorded);
-            expect.total_ms += ms;
+            expect.total_ms = expect.total_ms.saturating_add(ms);
             expect
                 .pages
                 .insert(Durations::key(&p.rel), (ms, p.runnable_blocks().count()));
@@ -529,7 +535,7 @@ pub(crate) fn write_file(path: &Path, text: &str) -> Result<(), Error> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
-    std::fs::write(path, text).map_err(|e| Error::io(path, e))
+    Ok(crate::files::write_atomic(path, text.as_bytes())?)
 }
 
 fn print_summary(console: &Console, report: &RunReport, args: &Args) {
@@ -602,6 +608,7 @@ fn dry_run(
     units: &[(usize, Lab)],
     recorded: &Durations,
     shard: Option<&str>,
+    variables: &std::collections::BTreeMap<String, String>,
 ) -> Result<u8, Error> {
     let color = ui::color_enabled(false);
     let say = progress::say;
@@ -612,18 +619,18 @@ fn dry_run(
             &t!("run-dry-shard", shard = s, labs = units.len()),
         ));
     }
-    let mut total = 0;
+    let mut total: u64 = 0;
     for (_, lab) in units {
-        let plan = crate::plan::plan(&ctx.project, lab);
+        let plan = crate::plan::plan(&ctx.project, lab, variables);
         say(super::plan::text(&plan, color).trim_end_matches('\n'));
         say(&format!(
             "     {}",
             ui::paint(color, Tone::Bold, &t!("run-dry-expected"))
         ));
-        let mut lab_total = 0;
+        let mut lab_total: u64 = 0;
         for page in &lab.pages {
             let ms = expected_ms(page, recorded);
-            lab_total += ms;
+            lab_total = u64::saturating_add(lab_total, ms);
             let how = if recorded.page_ms(&page.rel).is_some() {
                 progress::human_ms(ms)
             } else if page.orphan {
@@ -642,7 +649,7 @@ fn dry_run(
                 duration = progress::human_ms(lab_total)
             )
         ));
-        total += lab_total;
+        total = u64::saturating_add(total, lab_total);
     }
     if units.len() > 1 {
         say(&t!(

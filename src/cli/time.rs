@@ -38,7 +38,10 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         }
         Format::Text => texts.join("\n"),
     };
-    let _ = std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes());
+    match args.format {
+        Format::Json => ui::print_data(&out),
+        Format::Text => ui::print(&out),
+    }
     Ok(exit::OK)
 }
 

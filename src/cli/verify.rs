@@ -107,21 +107,18 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let color = ui::color_enabled(false);
     let text = args.format == Format::Text;
     if text {
-        println!(
-            "{}",
-            ui::paint(
-                color,
-                Tone::Bold,
-                &t!(
-                    "verify-header",
-                    lab = display_lab(&lab.id),
-                    phase = args.phase.key(),
-                    context = cluster.context.as_deref().unwrap_or("-"),
-                    server = cluster.server.as_deref().unwrap_or("-"),
-                    version = cluster.version.as_str()
-                )
-            )
-        );
+        ui::println(&ui::paint(
+            color,
+            Tone::Bold,
+            &t!(
+                "verify-header",
+                lab = display_lab(&lab.id),
+                phase = args.phase.key(),
+                context = cluster.context.as_deref().unwrap_or("-"),
+                server = cluster.server.as_deref().unwrap_or("-"),
+                version = cluster.version.as_str()
+            ),
+        ));
     }
     let options = Options {
         wait: args.wait,
@@ -137,7 +134,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
             &options,
         );
         if text {
-            print!("{}", verify::eval::render(&report, color));
+            ui::print(&verify::eval::render(&report, color));
         }
         reports.push(report);
     }
@@ -159,9 +156,8 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
                 totals,
                 hooks: &reports,
             };
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report).expect("a report serializes")
+            ui::print_data(
+                &(serde_json::to_string_pretty(&report).expect("a report serializes") + "\n"),
             );
         }
         Format::Text => {
@@ -172,7 +168,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
                 failed = totals.failed
             );
             let tone = if passed { Tone::Good } else { Tone::Error };
-            println!("{}", ui::paint(color, tone, &summary));
+            ui::println(&ui::paint(color, tone, &summary));
         }
     }
     Ok(if passed { exit::OK } else { exit::FAILED })

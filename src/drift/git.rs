@@ -556,15 +556,14 @@ pub fn explain(
             since: &git.since,
             diff,
         };
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&j).expect("an explanation serializes")
+        crate::ui::print_data(
+            &(serde_json::to_string_pretty(&j).expect("an explanation serializes") + "\n"),
         );
         return Ok(git.translated_at.is_some());
     }
     use crate::ui::{self, Tone};
     let Some(at) = &git.translated_at else {
-        eprintln!("{}", msg!("drift-explain-git-uncommitted", file = tr_name));
+        ui::eprintln(&msg!("drift-explain-git-uncommitted", file = tr_name).text());
         return Ok(false);
     };
     let header = match (page.status, &git.source_path) {
@@ -597,18 +596,19 @@ pub fn explain(
     } else {
         Tone::Bold
     };
-    println!("{}", ui::paint(color, tone, &header.text()));
+    // Commit subjects and the diff come from the repository: cleaned.
+    ui::println(&ui::paint(color, tone, &header.text()));
     for r in &git.since {
-        println!(
+        ui::println(&format!(
             "  {} {} {}",
             ui::paint(color, Tone::Accent, &r.short),
             r.date,
             r.subject
-        );
+        ));
     }
     if !diff.is_empty() {
-        println!();
-        print!("{}", explain::paint_diff(&diff, color));
+        ui::println("");
+        ui::print(&explain::paint_diff(&diff, color));
     }
     Ok(true)
 }

@@ -2,7 +2,6 @@
 //! front matter changes, every other byte stays, and the file is replaced
 //! atomically (temporary file in the same directory, fsync, rename).
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::i18n::Msg;
@@ -271,30 +270,6 @@ pub fn plan(
     })
 }
 
-/// Replaces `path` with `bytes` atomically: a temporary file in the same
-/// directory is written, synced and renamed over the original, which keeps
-/// its permissions. If anything fails the original is untouched.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    // Write through a symbolic link, not over it.
-    let path = std::fs::canonicalize(path)?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(&path)?.permissions();
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".labrun-stamp-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.flush()?;
-    tmp.as_file().set_permissions(permissions)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(&path).map_err(|e| e.error)?;
-    // Make the rename itself durable.
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,22 +347,6 @@ mod tests {
         let text = stamp("---\ntitle: x\n---\n").unwrap();
         assert!(verify(Path::new("p.md"), "p.md", "ja", text.as_bytes(), H));
         assert!(!verify(Path::new("p.md"), "p.md", "ja", b"---\n---\n", H));
-    }
-
-    #[test]
-    fn atomic_write_replaces_content_and_keeps_permissions() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("page.md");
-        std::fs::write(&p, "old").unwrap();
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
-        write_atomic(&p, b"new").unwrap();
-        assert_eq!(std::fs::read(&p).unwrap(), b"new");
-        assert_eq!(
-            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
-            0o640
-        );
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     mod props {

@@ -168,13 +168,17 @@ fn mark_reviewed(s: &mut Server, uri: &lsp_types::Uri) -> Result<String, String>
         );
         return Ok(t!("lsp-stamped-buffer", file = name.as_str(), hash = short));
     }
-    stamp::write_atomic(&path, &stamped).map_err(|e| {
-        t!(
-            "drift-stamp-write-failed",
-            file = name.as_str(),
-            detail = e.to_string()
-        )
-    })?;
+    // The same writer as `drift stamp`: inside the project, never through a
+    // link, owner and mode kept.
+    crate::files::require_inside(ws.project().root(), &path)
+        .and_then(|()| crate::files::write_atomic(&path, &stamped))
+        .map_err(|e| {
+            t!(
+                "drift-stamp-write-failed",
+                file = name.as_str(),
+                detail = e.to_string()
+            )
+        })?;
     // An editor reloads a page it holds unchanged when the file changes
     // (VS Code by itself, Neovim on `:checktime`): check the stamped text
     // now rather than the old one until it does.

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::diag::Diagnostic;
+use crate::limits::Seconds;
 use crate::model::{
     ANNOTATION_KEYS, Annotation, AnnotationKind, Annotations, Command, DISPLAY_ANNOTATION_KEYS,
 };
@@ -122,15 +123,21 @@ pub fn annotations(
                         _ => bad("true|false", diags),
                     }
                 }
-                "timeout" | "wait" | "hookTimeout" => match value.as_deref().map(str::parse::<u64>)
-                {
-                    Some(Ok(n)) => match key {
-                        "timeout" => a.timeout = Some(n),
-                        "wait" => a.wait = Some(n),
-                        _ => a.hook_timeout = Some(n),
-                    },
-                    _ => bad("seconds", diags),
-                },
+                "timeout" | "wait" | "hookTimeout" => {
+                    let kind = if key == "wait" {
+                        Seconds::Wait
+                    } else {
+                        Seconds::Timeout
+                    };
+                    match value.as_deref().map(|v| kind.parse(v)) {
+                        Some(Ok(n)) => match key {
+                            "timeout" => a.timeout = Some(n),
+                            "wait" => a.wait = Some(n),
+                            _ => a.hook_timeout = Some(n),
+                        },
+                        _ => bad(&kind.expected(), diags),
+                    }
+                }
                 _ => match value.as_deref() {
                     Some(v)
                         if !v.is_empty()
@@ -225,13 +232,15 @@ pub fn commands(
         let start = first_line + i as u32;
         let mut text = first.to_owned();
         i += 1;
-        let mut scan = shell::scan(&text);
-        while scan.ending.continues() && i < lines.len() {
+        let mut lexer = shell::Lexer::default();
+        let mut ending = lexer.advance(&text);
+        while ending.continues() && i < lines.len() {
             text.push('\n');
             text.push_str(lines[i]);
             i += 1;
-            scan = shell::scan(&text);
+            ending = lexer.advance(&text);
         }
+        let scan = lexer.finish(ending);
         if scan.ending == shell::Ending::OpenQuote {
             diags.push(crate::rules::finding(
                 "fence/unterminated-quote",
@@ -409,6 +418,34 @@ mod tests {
                 .args
                 .iter()
                 .any(|(_, v)| *v == crate::i18n::Arg::from("expectError"))
+        );
+    }
+
+    #[test]
+    fn seconds_out_of_range_are_reported_with_the_range() {
+        for info in [
+            "timeout=0",
+            "hookTimeout=0",
+            "timeout=18446744073709551615",
+            "timeout=99999999999999999999999",
+            "wait=604801",
+            "timeout=-1",
+        ] {
+            let (a, d) = annots(info, true);
+            assert_eq!(d.len(), 1, "{info}: {d:?}");
+            assert_eq!(d[0].rule, "fence/bad-annotation-value");
+            let expected = d[0].message.args.iter().find(|(k, _)| k == "expected");
+            assert!(
+                matches!(expected, Some((_, crate::i18n::Arg::Str(s))) if s.contains("604800")),
+                "{info}: {expected:?}"
+            );
+            assert_eq!((a.timeout, a.wait, a.hook_timeout), (None, None, None));
+        }
+        let (a, d) = annots("wait=0 timeout=604800 hookTimeout=1", true);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(
+            (a.wait, a.timeout, a.hook_timeout),
+            (Some(0), Some(604800), Some(1))
         );
     }
 

@@ -375,18 +375,18 @@ fn slugs_keep_every_script() {
 
 /// The reference pages in `../shared/seeds` (real workshop pages) must parse
 /// with no error and with their commands, annotations and directives read
-/// exactly. They are read in place, never copied into the repository.
+/// exactly. They are read in place, never copied into the repository: an
+/// optional extra beside our own dialect fixtures (tests/dialects.rs).
+/// Ignored without them (build.rs), failing under `CI=true`.
 #[test]
+#[cfg_attr(labrun_skip_seeds, ignore = "../shared/seeds is not present")]
 fn reference_pages_parse_exactly() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
-    if !dir.is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must provide ../shared/seeds"
-        );
-        eprintln!("skipping: {} not present", dir.display());
-        return;
-    }
+    assert!(
+        dir.is_dir(),
+        "{} is not present; CI must provide it",
+        dir.display()
+    );
     let read = |name: &str| {
         let path = std::fs::read_dir(&dir)
             .unwrap()

@@ -549,15 +549,18 @@ pub fn write_site(
         })
         .collect();
     let mut written = Vec::new();
-    let write = |rel: &str, text: &str| -> Result<PathBuf, Error> {
-        let path = out.join(rel);
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    // Every file lands inside `out`: the directories below it are made or
+    // found without following a link, and no file is written through one.
+    let mut dirs = crate::files::DirsBelow::new(out);
+    let mut write = |path: PathBuf, bytes: &[u8]| -> Result<PathBuf, Error> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            dirs.create(dir)?;
         }
-        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        crate::files::write_generated(&path, bytes)?;
         Ok(path)
     };
-    written.push(write("style.css", STYLE)?);
+    written.push(write(out.join("style.css"), STYLE.as_bytes())?);
     // The language switch lists every locale of the project, those this
     // lab was rendered in first (source first), then the rest in the
     // project's order.
@@ -639,14 +642,13 @@ pub fn write_site(
             ctx.insert("next", &item(i + 1));
             ctx.insert("has_h1", &page.headings.iter().any(|h| h.level == 1));
             ctx.insert("body", &body);
-            written.push(write(from, &t.render("page.html", &ctx))?);
+            written.push(write(
+                out.join(from),
+                t.render("page.html", &ctx).as_bytes(),
+            )?);
             for img in page_images(r, page) {
-                let to = out.join(&lab.locale).join(&img.0);
-                if let Some(dir) = to.parent() {
-                    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-                }
-                std::fs::copy(&img.1, &to).map_err(|e| Error::io(&img.1, e))?;
-                written.push(to);
+                let bytes = std::fs::read(&img.1).map_err(|e| Error::io(&img.1, e))?;
+                written.push(write(out.join(&lab.locale).join(&img.0), &bytes)?);
             }
         }
     }
@@ -668,7 +670,10 @@ pub fn write_site(
     ctx.insert("locale", &first.map_or("en", |l| l.locale.as_str()));
     ctx.insert("title", &first.map_or(String::new(), |l| l.title.clone()));
     ctx.insert("languages", &languages);
-    written.push(write("index.html", &t.render("index.html", &ctx))?);
+    written.push(write(
+        out.join("index.html"),
+        t.render("index.html", &ctx).as_bytes(),
+    )?);
     Ok(written)
 }
 

@@ -46,12 +46,9 @@ pub fn render_page(p: &Prepared<'_>, header: Option<&str>, opts: Options) -> Str
     w.finish()
 }
 
-/// Removes control characters, so page text cannot drive the terminal.
+/// Page text made safe for the terminal ([`ui::clean`]), tabs as spaces.
 fn clean(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .collect()
+    ui::clean(s).replace('\t', " ")
 }
 
 /// Scripts written without spaces: a line may break between any two of

@@ -54,7 +54,8 @@ pub fn round_up_to_5(minutes: f64) -> u64 {
         return 0;
     }
     let fives = (minutes / 5.0 - 1e-9).ceil().max(1.0);
-    fives as u64 * 5
+    // `as` saturates: an absurd figure stays a large number, not a panic.
+    (fives as u64).saturating_mul(5)
 }
 
 /// Where the execution time comes from.
@@ -130,13 +131,11 @@ pub struct BadEstimate {
 }
 
 /// Parses `estimatedLabExecutionTimeMinutes` (`"25"`, `"7.5"`).
+/// The range is [`crate::limits::estimate_minutes`]'s, which `check` uses too.
 pub fn parse_estimate(value: &str) -> Result<f64, BadEstimate> {
-    match value.trim().parse::<f64>() {
-        Ok(m) if m.is_finite() && m >= 0.0 => Ok(m),
-        _ => Err(BadEstimate {
-            value: value.to_owned(),
-        }),
-    }
+    crate::limits::estimate_minutes(value).map_err(|_| BadEstimate {
+        value: value.to_owned(),
+    })
 }
 
 /// The first `::required-time` directive's estimate among the lab's pages.
@@ -185,7 +184,9 @@ pub fn required_time(
         Execution::Estimated { minutes }
     } else {
         Execution::UpperBound {
-            seconds: crate::plan::plan(project, lab).totals.max_seconds,
+            seconds: crate::plan::plan(project, lab, &project.config.variables)
+                .totals
+                .max_seconds,
         }
     };
     let factor = project.config.render.time_factor;

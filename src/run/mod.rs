@@ -51,12 +51,18 @@ impl Stop {
         })
     }
 
-    /// Also sets the flag on SIGINT and SIGTERM.
+    /// Also sets the flag on SIGINT, SIGTERM and SIGHUP (a closed terminal
+    /// or SSH connection ends the run the same way: reports written, every
+    /// process of the lab ended).
     pub fn install_signals(&self) -> std::io::Result<()> {
         let Some(w) = &self.waker else {
             return Ok(());
         };
-        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        for sig in [
+            signal_hook::consts::SIGINT,
+            signal_hook::consts::SIGTERM,
+            signal_hook::consts::SIGHUP,
+        ] {
             signal_hook::flag::register(sig, Arc::clone(&self.flag))?;
             signal_hook::low_level::pipe::register(sig, w.try_clone()?)?;
         }
@@ -96,7 +102,7 @@ impl Stop {
 
     /// Sleeps, unless stopped first. Returns false when stopped.
     pub fn sleep(&self, d: Duration) -> bool {
-        let end = Instant::now() + d;
+        let end = crate::limits::deadline(Instant::now(), d);
         loop {
             if self.is_set() {
                 return false;
@@ -105,7 +111,7 @@ impl Stop {
             if now >= end {
                 return true;
             }
-            let ms = ((end - now).as_millis() as i32).max(1);
+            let ms = (end - now).as_millis().clamp(1, i32::MAX as u128) as i32;
             match self.wake_fd() {
                 Some(fd) => {
                     let mut fds = [nix::poll::PollFd::new(fd, nix::poll::PollFlags::POLLIN)];

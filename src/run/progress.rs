@@ -3,7 +3,7 @@
 //! `locales/*/run.ftl`.
 
 use std::collections::HashMap;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -33,13 +33,14 @@ pub struct Console {
     lab: String,
     page: String,
     verbose: bool,
+    /// Live output not yet shown: the start of a character cut by a read.
+    carry: Vec<u8>,
 }
 
 /// Prints a line on stdout; a closed stdout (`| head`) is not an error
 /// worth stopping a run for.
 pub fn say(text: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{text}");
+    ui::println(text);
 }
 
 /// Milliseconds for people: `850 ms`, `12.3 s`, `4 min 5 s`.
@@ -98,7 +99,11 @@ impl Console {
         ));
         if h.status.is_failure() {
             for l in &h.output_tail {
-                self.println(&format!("    {} {l}", self.paint(Tone::Dim, "|")));
+                self.println(&format!(
+                    "    {} {}",
+                    self.paint(Tone::Dim, "|"),
+                    ui::clean(l)
+                ));
             }
             if let (Some(log), Some(line)) = (&h.log, h.log_line) {
                 self.println(&format!("    {} {log}:{line}", t!("run-failure-log")));
@@ -133,6 +138,7 @@ impl Console {
             lab: String::new(),
             page: String::new(),
             verbose,
+            carry: Vec::new(),
         }
     }
 
@@ -160,7 +166,8 @@ impl Console {
             if let Some(l) = line {
                 m.push_str(&format!(":{l}"));
             }
-            bar.set_message(m);
+            // The bar draws straight to the terminal, past ui's sinks.
+            bar.set_message(ui::clean(&m).into_owned());
         }
     }
 
@@ -213,17 +220,21 @@ impl Console {
             out.push(format!(
                 "    {} {}",
                 t!("run-failure-command", line = c.line),
-                lines.next().unwrap_or("")
+                ui::clean(lines.next().unwrap_or(""))
             ));
             for l in lines.take(5) {
-                out.push(format!("      {l}"));
+                out.push(format!("      {}", ui::clean(l)));
             }
         }
         let mut tail_of = |label: String, lines: &[String]| {
             if !lines.is_empty() {
                 out.push(format!("    {label}"));
                 for l in lines {
-                    out.push(format!("    {} {l}", self.paint(Tone::Dim, "|")));
+                    out.push(format!(
+                        "    {} {}",
+                        self.paint(Tone::Dim, "|"),
+                        ui::clean(l)
+                    ));
                 }
             }
         };
@@ -293,11 +304,17 @@ impl Observer for Console {
         if !self.verbose || bytes.is_empty() {
             return;
         }
-        let write = || {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(bytes);
-            let _ = out.flush();
+        // Live output is cleaned like everything else shown; a character
+        // split between two reads waits for its other half.
+        self.carry.extend_from_slice(bytes);
+        let valid = match std::str::from_utf8(&self.carry) {
+            Ok(_) => self.carry.len(),
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(_) => self.carry.len(),
         };
+        let chunk: Vec<u8> = self.carry.drain(..valid).collect();
+        let text = String::from_utf8_lossy(&chunk).into_owned();
+        let write = || ui::print(&text);
         match &self.bar {
             Some(bar) => bar.suspend(write),
             None => write(),
@@ -395,21 +412,24 @@ impl Observer for Console {
         self.println(table.trim_end());
     }
 
-    fn ask_step(&mut self, page: &Page, block: &Block, _script: &str, stop: &Stop) -> StepChoice {
+    fn ask_step(
+        &mut self,
+        page: &Page,
+        block: &Block,
+        commands: &[String],
+        stop: &Stop,
+    ) -> StepChoice {
         let mut text = format!("{}:{}\n", crate::cli::shown_path(&page.file), block.line);
-        for c in &block.commands {
-            for (i, l) in c.text.lines().enumerate() {
+        for c in commands {
+            for (i, l) in c.lines().enumerate() {
                 text.push_str(if i == 0 { "  $ " } else { "    " });
-                text.push_str(l);
+                text.push_str(&ui::clean(l));
                 text.push('\n');
             }
         }
         text.push_str(&t!("run-step-prompt"));
         let ask = || -> StepChoice {
-            let mut out = std::io::stdout().lock();
-            let _ = write!(out, "{text} ");
-            let _ = out.flush();
-            drop(out);
+            ui::print(&format!("{text} "));
             loop {
                 // Wait for input or Ctrl-C, whichever comes first.
                 if let Some(fd) = stop.wake_fd() {
@@ -437,11 +457,7 @@ impl Observer for Console {
                     "" | "r" | "run" => return StepChoice::Run,
                     "s" | "skip" => return StepChoice::Skip,
                     "q" | "quit" => return StepChoice::Quit,
-                    _ => {
-                        let mut out = std::io::stdout().lock();
-                        let _ = write!(out, "{} ", t!("run-step-prompt"));
-                        let _ = out.flush();
-                    }
+                    _ => ui::print(&format!("{} ", t!("run-step-prompt"))),
                 }
             }
         };

@@ -320,7 +320,8 @@ impl RunReport {
             ..Totals::default()
         };
         for lab in &self.labs {
-            t.duration_ms += lab.duration_ms;
+            // Merged reports are read from files: saturate, never wrap.
+            t.duration_ms = t.duration_ms.saturating_add(lab.duration_ms);
             t.hooks_failed += lab
                 .suite_hooks
                 .iter()
@@ -526,7 +527,7 @@ pub fn merge_junit(parts: Vec<Report>) -> Report {
     let mut time = std::time::Duration::ZERO;
     for part in parts {
         if let Some(t) = part.time {
-            time += t;
+            time = time.saturating_add(t);
         }
         for suite in part.test_suites {
             let order = suite

@@ -94,9 +94,7 @@ mod tests {
     use std::path::Path;
 
     fn project(yaml: &str) -> Project {
-        Project {
-            config: Config::parse(yaml, Path::new("/p/labrun.yaml"), Path::new("/p")).unwrap(),
-        }
+        Project::new(Config::parse(yaml, Path::new("/p/labrun.yaml"), Path::new("/p")).unwrap())
     }
 
     fn lab(id: &str, envs: &[&str]) -> Lab {

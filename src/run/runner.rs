@@ -101,8 +101,15 @@ pub trait Observer {
     fn lab_done(&mut self, lab: &LabReport);
     /// `--check-leaks`: what the lab left in the cluster, as a table.
     fn leaks(&mut self, table: &str);
-    /// `--step`: show the block and ask.
-    fn ask_step(&mut self, page: &Page, block: &Block, script: &str, stop: &Stop) -> StepChoice;
+    /// `--step`: show the block's commands as they will run (`VAR::`
+    /// values substituted) and ask.
+    fn ask_step(
+        &mut self,
+        page: &Page,
+        block: &Block,
+        commands: &[String],
+        stop: &Stop,
+    ) -> StepChoice;
 }
 
 /// Runs labs one after the other; carries `--bail`, `--from`, `--step` quit
@@ -687,7 +694,12 @@ impl<'a> Runner<'a> {
             } else {
                 let script = block_script(block, &self.settings.variables);
                 let choice = if self.settings.step {
-                    self.obs.ask_step(page, block, &script, &self.stop)
+                    let commands: Vec<String> = block
+                        .commands
+                        .iter()
+                        .map(|c| crate::config::substitute_vars(&c.text, &self.settings.variables))
+                        .collect();
+                    self.obs.ask_step(page, block, &commands, &self.stop)
                 } else {
                     StepChoice::Run
                 };

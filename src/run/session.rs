@@ -33,6 +33,20 @@
 //!
 //! Limits that follow: traps and background jobs (`jobs`, `wait %1`) belong
 //! to the block that set them; `$$` is the keeper's pid.
+//!
+//! # When labrun dies
+//!
+//! Nothing a lab started may outlive labrun, even when labrun is killed
+//! with SIGKILL and cleans up nothing. Each session has a *watchdog*: a
+//! small bash in a session of its own (so Ctrl-C at the terminal does not
+//! reach it) whose stdin is a pipe only labrun holds open. When labrun
+//! exits in any way, the kernel closes the pipe; the watchdog reads end of
+//! file and ends every process in the keeper's session (SIGTERM, a grace,
+//! SIGKILL), found in `/proc`. `PR_SET_PDEATHSIG` alone would not do: it
+//! fires when the *thread* that spawned the child ends, not the process,
+//! and it is not inherited across `fork`, so it could reach the keeper but
+//! not the blocks it forks. A block that leaves the session (`setsid`) is
+//! ended by [`Session::close`] while labrun lives, but not by the watchdog.
 
 use std::io::{Read, Write};
 use std::os::fd::{AsFd, AsRawFd};
@@ -85,6 +99,77 @@ __lr_wait() {
   builtin printf 'done\0%s\0%s\0' "$1" "$__lr_s" >&3
 }
 "#;
+
+/// The watchdog: waits for end of file on stdin (labrun is gone), then ends
+/// every process of session `$1` (the keeper's pid): SIGTERM, up to two
+/// seconds, SIGKILL. Only builtins, so it needs nothing on PATH; it pauses
+/// by reading, with a timeout, a pipe it holds both ends of.
+const WATCHDOG: &str = r#"builtin exec {__lr_tick}<> <(:)
+builtin read -r __lr_line
+__lr_sid=$1
+__lr_find() {
+  __lr_pids=()
+  for __lr_f in /proc/[0-9]*/stat; do
+    { builtin read -r __lr_s <"$__lr_f"; } 2>/dev/null || builtin continue
+    __lr_s=${__lr_s##*) }
+    builtin set -- $__lr_s
+    [[ $4 == "$__lr_sid" && $1 != Z ]] && __lr_pids+=("${__lr_f:6:-5}")
+  done
+}
+__lr_find
+(( ${#__lr_pids[@]} )) && builtin kill -TERM "${__lr_pids[@]}" 2>/dev/null
+for __lr_i in 1 2 3 4 5 6 7 8 9 10; do
+  __lr_find
+  (( ${#__lr_pids[@]} )) || builtin exit 0
+  builtin read -r -t 0.2 -u "$__lr_tick" __lr_line
+done
+for __lr_i in 1 2 3; do
+  __lr_find
+  (( ${#__lr_pids[@]} )) || builtin exit 0
+  builtin kill -KILL "${__lr_pids[@]}" 2>/dev/null
+  builtin read -r -t 0.1 -u "$__lr_tick" __lr_line
+done
+"#;
+
+/// A watchdog process and the pipe that keeps it waiting.
+struct Watchdog {
+    pid: i32,
+    _pipe: std::process::ChildStdin,
+}
+
+impl Watchdog {
+    fn start(bash: &Path, keeper: i32) -> std::io::Result<Watchdog> {
+        let mut cmd = Command::new(bash);
+        cmd.args(["--noprofile", "--norc", "-c", WATCHDOG, "labrun-watchdog"])
+            .arg(keeper.to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                if nix::libc::setsid() < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let mut child = cmd.spawn()?;
+        let pid = child.id() as i32;
+        procs::register_child(pid);
+        let pipe = child.stdin.take().expect("stdin is piped");
+        // Reaped by pid in `stop`.
+        drop(child);
+        Ok(Watchdog { pid, _pipe: pipe })
+    }
+
+    /// Ends the watchdog without letting it act (labrun cleans up itself).
+    fn stop(self) {
+        let _ = kill(Pid::from_raw(self.pid), Signal::SIGKILL);
+        let _ = waitpid(Pid::from_raw(self.pid), None);
+        procs::unregister_child(self.pid);
+    }
+}
 
 /// How to start a session.
 #[derive(Clone, Debug)]
@@ -166,6 +251,7 @@ pub struct Session {
     stop: Stop,
     closed: bool,
     scratch: Option<Scratch>,
+    watchdog: Option<Watchdog>,
 }
 
 /// In-memory files the keeper reaches through `/proc/<labrun>/fd/N`: the
@@ -247,6 +333,15 @@ impl Session {
         drop(ctrl_w);
         let keeper = child.id() as i32;
         procs::register_child(keeper);
+        let watchdog = match Watchdog::start(&opts.bash, keeper) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                let _ = kill(Pid::from_raw(keeper), Signal::SIGKILL);
+                let _ = waitpid(Pid::from_raw(keeper), None);
+                procs::unregister_child(keeper);
+                return Err(e);
+            }
+        };
         let stdin = child.stdin.take();
         // We reap the keeper ourselves by pid (see `close`).
         drop(child);
@@ -261,6 +356,7 @@ impl Session {
             stop,
             closed: false,
             scratch: Scratch::new(),
+            watchdog,
         };
         let mut init = String::from(PRELUDE);
         if let Some(sc) = &session.scratch {
@@ -403,11 +499,14 @@ impl Session {
             finished.elapsed = start.elapsed();
             return Ok(finished);
         }
-        let deadline = start + timeout;
+        let deadline = crate::limits::deadline(start, timeout);
         let mut pid: Option<i32> = None;
         let mut killed: Option<End> = None;
+        // Why the job must end, decided before its pid came: the kill waits
+        // for the pid (reading the pipe, not spinning), or for the grace.
+        let mut pending: Option<(End, Instant)> = None;
         loop {
-            let wake_at = if killed.is_some() {
+            let wake_at = if killed.is_some() || pending.is_some() {
                 Instant::now() + TICK
             } else {
                 deadline.min(Instant::now() + TICK)
@@ -416,6 +515,10 @@ impl Session {
                 Some(Msg::Pid(p)) => {
                     pid = Some(p);
                     self.groups.push(p);
+                    if let Some((why, _)) = pending.take() {
+                        killed = Some(why);
+                        self.kill_group(p);
+                    }
                 }
                 Some(Msg::Cmd(l)) => {
                     finished.last_command = Some(l);
@@ -430,6 +533,9 @@ impl Session {
                         .and_then(|f| state::parse_dump(&f[1..]));
                 }
                 Some(Msg::Done(p, status)) if Some(p) == pid || pid.is_none() => {
+                    if killed.is_none() {
+                        killed = pending.take().map(|(why, _)| why);
+                    }
                     finished.end = killed.unwrap_or(End::Exited(status));
                     if let (End::Exited(_), Some(d)) = (&finished.end, &finished.dump) {
                         // The subshell's own status wins: the keeper sees the
@@ -450,7 +556,18 @@ impl Session {
                         self.closed = true;
                         break;
                     }
-                    if killed.is_none() {
+                    if let Some((_, since)) = pending
+                        && since.elapsed() >= KILL_GRACE
+                    {
+                        // The keeper never started the job: it is stuck,
+                        // and a session that cannot run a job is lost.
+                        let _ = kill(Pid::from_raw(self.keeper), Signal::SIGKILL);
+                        finished.end = End::SessionLost;
+                        finished.dump = None;
+                        self.closed = true;
+                        break;
+                    }
+                    if killed.is_none() && pending.is_none() {
                         let why = if self.stop.is_set() {
                             Some(End::Interrupted)
                         } else if Instant::now() >= deadline {
@@ -458,9 +575,13 @@ impl Session {
                         } else {
                             None
                         };
-                        if let (Some(why), Some(p)) = (why, pid) {
-                            killed = Some(why);
-                            self.kill_group(p);
+                        match (why, pid) {
+                            (Some(why), Some(p)) => {
+                                killed = Some(why);
+                                self.kill_group(p);
+                            }
+                            (Some(why), None) => pending = Some((why, Instant::now())),
+                            (None, _) => {}
                         }
                     }
                 }
@@ -587,6 +708,9 @@ impl Session {
     /// Ends the session and everything it started: every process in its
     /// session or process groups, or below the keeper.
     pub fn close(&mut self) {
+        if let Some(w) = self.watchdog.take() {
+            w.stop();
+        }
         if self.stdin.is_none() && self.closed {
             return;
         }
@@ -778,6 +902,63 @@ mod tests {
             std::fs::read_to_string(out).unwrap(),
             "exported||it's \"quoted\"|x|1\n"
         );
+    }
+
+    #[test]
+    fn a_zero_timeout_and_an_early_stop_end_the_block_before_its_pid_is_known() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut s = session(d);
+        // The deadline has passed before the subshell reports its pid: the
+        // session must wait for the pid and kill, not spin forever.
+        let start = Instant::now();
+        let f = s
+            .run_block(
+                "sleep 30\n",
+                &d.join("out.log"),
+                Duration::ZERO,
+                &mut |_| {},
+            )
+            .unwrap();
+        assert_eq!(f.end, End::TimedOut);
+        assert!(start.elapsed() < Duration::from_secs(10));
+        // A stop that came before the job started ends it as well.
+        s.stop.trigger();
+        let start = Instant::now();
+        let f = block(&mut s, d, &["sleep 30"]);
+        assert_eq!(f.end, End::Interrupted);
+        assert!(start.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn the_watchdog_ends_the_session_when_the_pipe_closes() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut s = session(d);
+        // A background job outlives its block, in the keeper's session.
+        let f = block(&mut s, d, &["sleep 300 & echo $! > bg.pid"]);
+        assert_eq!(f.end, End::Exited(0));
+        let bg: i32 = std::fs::read_to_string(d.join("bg.pid"))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let keeper = s.pid();
+        assert!(procs::alive(bg) && procs::alive(keeper));
+        // As if labrun died: its end of the pipe closes, nothing else runs.
+        let w = s.watchdog.take().unwrap();
+        drop(w._pipe);
+        let start = Instant::now();
+        while (procs::alive(bg) || procs::alive(keeper))
+            && start.elapsed() < Duration::from_secs(10)
+        {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(!procs::alive(bg), "the background job survived");
+        assert!(!procs::alive(keeper), "the keeper survived");
+        let _ = waitpid(Pid::from_raw(w.pid), None);
+        procs::unregister_child(w.pid);
+        s.close();
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub fn assign(estimates_ms: &[u64], shards: usize) -> Vec<Vec<usize>> {
             .enumerate()
             .min_by_key(|(s, l)| (**l, *s))
             .expect("at least one shard");
-        load[s] += estimates_ms[i];
+        load[s] = load[s].saturating_add(estimates_ms[i]);
         out[s].push(i);
     }
     for units in &mut out {
@@ -25,11 +25,11 @@ pub fn assign(estimates_ms: &[u64], shards: usize) -> Vec<Vec<usize>> {
     out
 }
 
-/// Parses `K/N` (1 ≤ K ≤ N).
+/// Parses `K/N` (1 ≤ K ≤ N ≤ [`crate::limits::MAX_SHARDS`]).
 pub fn parse(spec: &str) -> Option<(usize, usize)> {
     let (k, n) = spec.split_once('/')?;
     let (k, n): (usize, usize) = (k.trim().parse().ok()?, n.trim().parse().ok()?);
-    (k >= 1 && k <= n).then_some((k, n))
+    (k >= 1 && k <= n && n <= crate::limits::MAX_SHARDS).then_some((k, n))
 }
 
 #[cfg(test)]
@@ -50,6 +50,9 @@ mod tests {
         assert_eq!(parse("0/3"), None);
         assert_eq!(parse("4/3"), None);
         assert_eq!(parse("x"), None);
+        assert_eq!(parse("1000/1000"), Some((1000, 1000)));
+        assert_eq!(parse("1/1001"), None);
+        assert_eq!(parse("1/18446744073709551615"), None);
     }
 
     proptest! {

@@ -209,21 +209,29 @@ impl Kube {
     /// `limit`; kubectl is stopped a little after that.
     pub fn fetch(&self, target: &Target, limit: Duration) -> Result<Fetched, KubeError> {
         let request_timeout = format!("--request-timeout={}s", limit.as_secs().max(1));
-        let mut args: Vec<&str> = vec!["get", &target.kind];
+        // Values from a hook file are content: each flag value is glued to
+        // its flag, and kind and name come after `--`, so that a kind such
+        // as `--kubeconfig=evil` (whose exec plugin would run code) is only
+        // ever an unknown resource type.
+        let selector = target.selector.as_ref().map(|s| format!("--selector={s}"));
+        let namespace = match &target.scope {
+            Scope::Namespace(ns) => Some(format!("--namespace={ns}")),
+            _ => None,
+        };
+        let mut args: Vec<&str> = vec!["get", "-o", "json", &request_timeout];
+        args.extend(selector.as_deref());
+        args.extend(namespace.as_deref());
+        if matches!(target.scope, Scope::All) {
+            args.push("--all-namespaces");
+        }
+        if target.name.is_some() {
+            args.push("--ignore-not-found");
+        }
+        args.extend(["--", target.kind.as_str()]);
         if let Some(name) = &target.name {
             args.push(name);
         }
-        if let Some(sel) = &target.selector {
-            args.extend(["-l", sel]);
-        }
-        match &target.scope {
-            Scope::Default => {}
-            Scope::Namespace(ns) => args.extend(["-n", ns]),
-            Scope::All => args.push("--all-namespaces"),
-        }
-        args.extend(["-o", "json", &request_timeout]);
         if target.name.is_some() {
-            args.push("--ignore-not-found");
             let text = self.text(&args, limit + Duration::from_secs(2))?;
             if text.trim().is_empty() {
                 return Ok(Fetched::One(None));
@@ -358,6 +366,56 @@ mod tests {
             context: None,
         };
         assert!(none.env(dir.path()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn values_from_hook_files_never_become_kubectl_flags() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let argv = dir.path().join("argv");
+        let fake = dir.path().join("kubectl");
+        std::fs::write(
+            &fake,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\necho '{{\"items\": []}}'\n",
+                argv.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let k = Kube {
+            program: fake,
+            kubeconfig: None,
+            context: None,
+        };
+        let target = crate::verify::expect::Target {
+            kind: "--kubeconfig=evil.yaml".into(),
+            name: Some("--as=admin".into()),
+            selector: Some("-o".into()),
+            scope: Scope::Namespace("--context=other".into()),
+        };
+        let _ = k.fetch(&target, Duration::from_secs(5));
+        let args: Vec<String> = std::fs::read_to_string(&argv)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        let end = args
+            .iter()
+            .position(|a| a == "--")
+            .expect("`--` ends the flags");
+        assert_eq!(args[end + 1..], ["--kubeconfig=evil.yaml", "--as=admin"]);
+        assert!(args.contains(&"--selector=-o".to_owned()), "{args:?}");
+        assert!(
+            args.contains(&"--namespace=--context=other".to_owned()),
+            "{args:?}"
+        );
+        for a in &args[..end] {
+            assert!(
+                !a.starts_with("--kubeconfig") && !a.starts_with("--as"),
+                "{args:?}"
+            );
+        }
     }
 
     #[test]

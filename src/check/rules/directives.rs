@@ -78,6 +78,19 @@ pub(crate) fn bad_number(
     attr: &str,
     value: &str,
 ) -> Diagnostic {
+    let expected = crate::t!("check-expected-whole-number");
+    bad_value(ctx, page, d, attr, value, &expected)
+}
+
+/// A `bad-attribute-value` finding saying what the attribute must be.
+pub(crate) fn bad_value(
+    ctx: &Ctx<'_>,
+    page: &Page,
+    d: &crate::model::Directive,
+    attr: &str,
+    value: &str,
+    expected: &str,
+) -> Diagnostic {
     let col = ctx
         .source_line(page, d.pos.line)
         .and_then(|l| super::col_of(&l, &format!("{attr}="), 0))
@@ -91,7 +104,7 @@ pub(crate) fn bad_number(
             "check-directive-bad-attribute-value",
             attr = attr,
             value = value,
-            expected = crate::t!("check-expected-whole-number")
+            expected = expected
         ),
     )
 }

@@ -16,8 +16,9 @@ use super::finding;
 use crate::content::DECLARATIVE_HOOK_EXTENSIONS as DECLARATIVE;
 
 /// The hook file `hook=name` runs for a page, if there is one: the same
-/// candidates as [`crate::content::Project::hook_files`], looked up in the
-/// file index rather than on disk.
+/// candidates and verdict as [`crate::content::Project::hook_files`]
+/// (a hook reached through a link leading outside is none), looked up in
+/// the file index rather than on disk when the walk saw the file.
 pub fn hook_file(ctx: &Ctx<'_>, page: &Page, name: &str) -> Option<PathBuf> {
     ["sh"]
         .into_iter()
@@ -26,7 +27,11 @@ pub fn hook_file(ctx: &Ctx<'_>, page: &Page, name: &str) -> Option<PathBuf> {
             ctx.project
                 .hook_candidates(&page.locale, page.dir(), &format!("hook-{name}.{ext}"))
         })
-        .find(|p| ctx.fs.kind(&normalize(p)) == Some(Kind::File))
+        .find(|p| {
+            let n = normalize(p);
+            ctx.fs.kind(&n) == Some(Kind::File)
+                && (ctx.fs.walked(&n) || ctx.project.contained_file(p))
+        })
 }
 
 pub fn check(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {

@@ -13,8 +13,16 @@ const ESTIMATE: &str = "estimatedLabExecutionTimeMinutes";
 pub fn check(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {
     for d in page.directives.iter().filter(|d| d.name == "required-time") {
         if let Some(v) = d.attr(ESTIMATE) {
-            if v.trim().parse::<u32>().is_err() {
-                out.push(super::directives::bad_number(ctx, page, d, ESTIMATE, v));
+            // The same verdict as `render` and `time`.
+            if let Err(e) = crate::limits::estimate_minutes(v) {
+                out.push(super::directives::bad_value(
+                    ctx,
+                    page,
+                    d,
+                    ESTIMATE,
+                    v,
+                    &e.expected,
+                ));
             }
             continue;
         }
