@@ -570,14 +570,26 @@ fn empty_raw() -> RawConfig {
 
 /// serde-saphyr's message without its own snippet and position prefix: our
 /// error already names the file, line and column.
+/// The parser's message without its location: the diagnostic already
+/// starts with `file:line:col`, so " at line 2, column 10" would say it twice.
 fn plain_message(e: &serde_saphyr::Error) -> String {
-    let text = e.without_snippet().to_string();
-    let text = text.lines().next().unwrap_or("").trim();
-    let text = text.strip_prefix("error: ").unwrap_or(text);
-    match text.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
-        Some((_, rest)) => rest.to_owned(),
-        None => text.to_owned(),
+    struct NoLocation;
+    impl serde_saphyr::Localizer for NoLocation {
+        fn attach_location<'a>(
+            &self,
+            base: std::borrow::Cow<'a, str>,
+            _: serde_saphyr::Location,
+        ) -> std::borrow::Cow<'a, str> {
+            base
+        }
     }
+    let formatter = serde_saphyr::DefaultMessageFormatter.with_localizer(&NoLocation);
+    let text = e.render_with_options(serde_saphyr::render_options! {
+        formatter: &formatter,
+        snippets: serde_saphyr::SnippetMode::Off,
+    });
+    let text = text.lines().next().unwrap_or("").trim();
+    text.strip_prefix("error: ").unwrap_or(text).to_owned()
 }
 
 /// Replaces `VAR::NAME` placeholders whose name is known; unknown ones stay
@@ -700,6 +712,23 @@ mod tests {
         assert_eq!(config_error("check:\n  levels:\n    nope/*: off\n").0, 3);
         assert_eq!(config_error("exclude: [\"a/[\"]\n").0, 1);
         assert_eq!(config_error("order-by: [position]\n").0, 1);
+    }
+
+    #[test]
+    fn parse_errors_name_their_location_once() {
+        for text in [
+            "content: c\nlocales: [en\n",
+            "content: c\nbogus: 1\n",
+            "timeouts:\n  block: abc\n",
+        ] {
+            let (line, detail) = config_error(text);
+            assert_eq!(line, 2, "{text}");
+            assert!(
+                !detail.contains("line") && !detail.contains("column"),
+                "{detail}"
+            );
+            assert!(!detail.is_empty());
+        }
     }
 
     #[test]
