@@ -8,8 +8,10 @@
 //! the pieces into [`View`]s; [`terminal`] and [`html`] draw them.
 
 pub mod doc;
+pub mod highlight;
 pub mod html;
 pub mod shown;
+pub mod site;
 pub mod terminal;
 pub mod time;
 
