@@ -113,7 +113,6 @@ fn class_of(stack: &[Scope]) -> Option<&'static str> {
     static KINDS: LazyLock<Vec<(Scope, &'static str)>> = LazyLock::new(|| {
         [
             ("comment", "tok-comment"),
-            ("meta.mapping.key", "tok-key"),
             ("entity.name.tag", "tok-key"),
             ("support.type.property-name", "tok-key"),
             ("string", "tok-string"),
@@ -135,15 +134,24 @@ fn class_of(stack: &[Scope]) -> Option<&'static str> {
         .filter_map(|(s, c)| Scope::new(s).ok().map(|s| (s, c)))
         .collect()
     });
-    // Keys first: a JSON key is a string inside a mapping key.
+    static KEYS: LazyLock<Vec<Scope>> = LazyLock::new(|| {
+        ["meta.mapping.key", "meta.structure.dictionary.key"]
+            .into_iter()
+            .filter_map(|s| Scope::new(s).ok())
+            .collect()
+    });
+    let in_key = || {
+        stack
+            .iter()
+            .any(|s| KEYS.iter().any(|k| k.is_prefix_of(*s)))
+    };
     for scope in stack.iter().rev() {
-        for (kind, class) in KINDS.iter() {
-            if kind.is_prefix_of(*scope) {
-                if *class == "tok-string" && stack.iter().any(|s| KINDS[1].0.is_prefix_of(*s)) {
-                    return Some("tok-key");
-                }
-                return Some(class);
-            }
+        if let Some((_, class)) = KINDS.iter().find(|(kind, _)| kind.is_prefix_of(*scope)) {
+            return Some(if *class == "tok-string" && in_key() {
+                "tok-key"
+            } else {
+                class
+            });
         }
     }
     None
