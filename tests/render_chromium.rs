@@ -277,7 +277,7 @@ fn whole_workshop_site_at_1280_and_420_px() {
             if !frag.is_empty() && target.ends_with(".html") {
                 let decoded = percent_decode(frag);
                 assert!(
-                    ids[target.as_str()].iter().any(|i| *i == decoded),
+                    ids[target.as_str()].contains(&decoded),
                     "{page}: {link}: no id {decoded} in {target}"
                 );
             }
