@@ -3,8 +3,9 @@
 //!
 //! Also tells the tests which optional prerequisites are missing, so that a
 //! test that cannot run shows as *ignored* instead of passing without
-//! testing: `labrun_skip_chromium` (no headless browser for the HTML test)
-//! and `labrun_skip_seeds` (no `../shared/seeds` reference pages). Under
+//! testing: `labrun_skip_chromium` (no headless browser for the HTML test),
+//! `labrun_skip_man` (no `man` to render the man page) and
+//! `labrun_skip_seeds` (no `../shared/seeds` reference pages). Under
 //! `CI=true` neither is ever set: there a missing prerequisite fails.
 use std::{
     env, fs,
@@ -63,6 +64,7 @@ fn main() {
 fn prerequisites() {
     println!("cargo::rustc-check-cfg=cfg(labrun_skip_chromium)");
     println!("cargo::rustc-check-cfg=cfg(labrun_skip_seeds)");
+    println!("cargo::rustc-check-cfg=cfg(labrun_skip_man)");
     println!("cargo::rerun-if-env-changed=CI");
     println!("cargo::rerun-if-env-changed=LABRUN_CHROMIUM");
     let ci = env::var("CI").is_ok_and(|v| v == "true");
@@ -78,6 +80,24 @@ fn prerequisites() {
     }
     if browser.is_none() && !ci {
         println!("cargo::rustc-cfg=labrun_skip_chromium");
+    }
+
+    // `man`, for the man page test (tests/terminal.rs).
+    let man = env::var_os("PATH")
+        .map(|p| {
+            env::split_paths(&p)
+                .map(|d| d.join("man"))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+        .into_iter()
+        .find(|p| p.is_file());
+    match &man {
+        Some(p) => println!("cargo::rerun-if-changed={}", p.display()),
+        None => println!("cargo::rerun-if-changed=/usr/bin"),
+    }
+    if man.is_none() && !ci {
+        println!("cargo::rustc-cfg=labrun_skip_man");
     }
 
     let shared =

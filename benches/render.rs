@@ -1,4 +1,4 @@
-//! Renders a generated two-language lab (300 English + 300 Japanese pages,
+//! Renders a generated two-language workshop (300 English + 300 Japanese pages,
 //! each with a `::yaml` listing and callouts, a `bash` block and a tip) as
 //! the HTML site and for the terminal, next to a baseline measured in the
 //! same run: loading and parsing the same pages.
@@ -10,7 +10,8 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use labrun::content::Project;
-use labrun::render::{Renderer, html, terminal};
+use labrun::render::site::{self, Site};
+use labrun::render::{Renderer, terminal};
 
 const PAGES: usize = 300;
 const RUNS: usize = 5;
@@ -66,14 +67,15 @@ fn main() {
 
         let t = Instant::now();
         let trees2 = vec![project.load("en").unwrap(), project.load("ja").unwrap()];
-        let labs = vec![trees2[0].lab("lab").unwrap(), trees2[1].lab("lab").unwrap()];
+        let site = Site::workshop(&project, &trees2.iter().collect::<Vec<_>>());
         let r = Renderer::new(&project, trees2, &BTreeMap::new()).unwrap();
         let mut diags = Vec::new();
         let out = root.join(format!("site-{run}"));
-        let written = html::write_site(&r, &labs, &out, &mut diags).unwrap();
+        let written = site::write(&r, &site, &out, &mut diags).unwrap();
         html_t.push(t.elapsed());
         assert!(diags.is_empty(), "{diags:?}");
-        assert_eq!(written.len(), 2 * PAGES + 2);
+        // The pages, the stylesheet, the script and the home page.
+        assert_eq!(written.len(), 2 * PAGES + 3);
 
         let t = Instant::now();
         let lab = trees[0].lab("lab").unwrap();

@@ -234,6 +234,10 @@ pub struct RenderConfig {
     /// Rewrites the start of a `::yaml` file path for its default title,
     /// e.g. `manifests/` → `~/environment/eks-workshop/`.
     pub title_prefix: BTreeMap<String, String>,
+    /// How commands show `$LABRUN_ROOT` (the project root) to readers, who
+    /// copy them into a shell where labrun set no variable. `None`: the
+    /// project directory's name under the home directory (`~/<name>`).
+    pub root: Option<String>,
     /// `::required-time` multiplies reading plus execution time by this
     /// (the workshop site's `factor`): room for typing and thinking.
     pub time_factor: f64,
@@ -243,9 +247,19 @@ impl Default for RenderConfig {
     fn default() -> Self {
         RenderConfig {
             title_prefix: BTreeMap::new(),
+            root: None,
             time_factor: 1.0,
         }
     }
+}
+
+/// The workshop's title: one for every locale, or one per locale
+/// (`title: {en: Networking, ja: ネットワーク}`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Title {
+    One(String),
+    PerLocale(BTreeMap<String, String>),
 }
 
 /// A front matter key that orders pages (`order-by` in labrun.yaml).
@@ -275,6 +289,7 @@ pub const DEFAULT_ORDER: [OrderKey; 2] = [OrderKey::SidebarPosition, OrderKey::W
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
+    title: Option<Title>,
     content: Option<String>,
     #[serde(default)]
     exclude: Vec<String>,
@@ -305,6 +320,8 @@ struct RawConfig {
 pub struct Config {
     /// The directory holding `labrun.yaml` (or the one labrun was started in).
     pub root: PathBuf,
+    /// The workshop's title (`title:`), for the rendered site's home page.
+    pub title: Option<Title>,
     /// The `labrun.yaml` that was read, if any.
     pub file: Option<PathBuf>,
     pub layout: Layout,
@@ -336,6 +353,33 @@ impl Config {
         Config::from_raw(root, None, empty_raw())
     }
 
+    /// The workshop's title in `locale` (else in the source locale), when
+    /// `labrun.yaml` gives one.
+    pub fn title_in(&self, locale: &str) -> Option<&str> {
+        match self.title.as_ref()? {
+            Title::One(t) => Some(t.as_str()),
+            Title::PerLocale(m) => m
+                .get(locale)
+                .or_else(|| m.get(&self.source_locale))
+                .map(String::as_str),
+        }
+        .filter(|t| !t.trim().is_empty())
+    }
+
+    /// How commands show the project root to readers (`render.root`).
+    pub fn shown_root(&self) -> String {
+        match &self.render.root {
+            Some(r) => r.trim_end_matches('/').to_owned(),
+            None => {
+                let name = self
+                    .root
+                    .file_name()
+                    .map_or_else(|| "workshop".into(), |n| n.to_string_lossy());
+                format!("~/{name}")
+            }
+        }
+    }
+
     fn from_raw(root: &Path, file: Option<PathBuf>, raw: RawConfig) -> Config {
         let layout = raw.layout.unwrap_or_default();
         let default_content = match layout {
@@ -350,6 +394,7 @@ impl Config {
             .unwrap_or_else(|| locales.first().cloned().unwrap_or_else(|| "en".into()));
         Config {
             root: root.to_owned(),
+            title: raw.title,
             file,
             layout,
             content: PathBuf::from(raw.content.as_deref().unwrap_or(default_content)),
@@ -613,16 +658,26 @@ fn empty_raw() -> RawConfig {
     serde_saphyr::from_str("{}").expect("an empty mapping is a valid configuration")
 }
 
-/// serde-saphyr's message without its own snippet and position prefix: our
-/// error already names the file, line and column.
+/// The parser's message without its location: the diagnostic already
+/// starts with `file:line:col`, so " at line 2, column 10" would say it twice.
 fn plain_message(e: &serde_saphyr::Error) -> String {
-    let text = e.without_snippet().to_string();
-    let text = text.lines().next().unwrap_or("").trim();
-    let text = text.strip_prefix("error: ").unwrap_or(text);
-    match text.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
-        Some((_, rest)) => rest.to_owned(),
-        None => text.to_owned(),
+    struct NoLocation;
+    impl serde_saphyr::Localizer for NoLocation {
+        fn attach_location<'a>(
+            &self,
+            base: std::borrow::Cow<'a, str>,
+            _: serde_saphyr::Location,
+        ) -> std::borrow::Cow<'a, str> {
+            base
+        }
     }
+    let formatter = serde_saphyr::DefaultMessageFormatter.with_localizer(&NoLocation);
+    let text = e.render_with_options(serde_saphyr::render_options! {
+        formatter: &formatter,
+        snippets: serde_saphyr::SnippetMode::Off,
+    });
+    let text = text.lines().next().unwrap_or("").trim();
+    text.strip_prefix("error: ").unwrap_or(text).to_owned()
 }
 
 /// Replaces `VAR::NAME` placeholders whose name is known; unknown ones stay
@@ -692,9 +747,11 @@ mod tests {
     #[test]
     fn every_key_parses() {
         let c = parse(
-            "content: docs\nlayout: locale-dirs\nlocales: [en, ja, ko]\nsource-locale: en\nmanifests: m\nvariables:\n  REF: main\ntimeouts:\n  block: 60\n  hook: 30\ndurations: d.json\nprepare-environment:\n  setup: s/{id}.sh\n  cleanup: c/{id}.sh\n  requires: [kubectl]\n  state: .labrun/environment\ncheck:\n  directives: [yaml]\n  disable: [link/broken]\n  levels:\n    front-matter/*: error\n    link/broken-anchor: off\n  pedantic: true\nexclude: [templates, \"**/_drafts/**\"]\norder-by: [weight, sidebar_position]\nrender:\n  title-prefix:\n    manifests/: ~/environment/\n  time-factor: 1.5\n",
+            "content: docs\nlayout: locale-dirs\nlocales: [en, ja, ko]\nsource-locale: en\nmanifests: m\nvariables:\n  REF: main\ntimeouts:\n  block: 60\n  hook: 30\ndurations: d.json\nprepare-environment:\n  setup: s/{id}.sh\n  cleanup: c/{id}.sh\n  requires: [kubectl]\n  state: .labrun/environment\ncheck:\n  directives: [yaml]\n  disable: [link/broken]\n  levels:\n    front-matter/*: error\n    link/broken-anchor: off\n  pedantic: true\nexclude: [templates, \"**/_drafts/**\"]\norder-by: [weight, sidebar_position]\nrender:\n  title-prefix:\n    manifests/: ~/environment/\n  root: ~/environment/ws/\n  time-factor: 1.5\ntitle: Workshop\n",
         )
         .unwrap();
+        assert_eq!(c.title_in("ja"), Some("Workshop"));
+        assert_eq!(c.shown_root(), "~/environment/ws");
         assert_eq!(c.variables["REF"], "main");
         assert_eq!((c.timeouts.block, c.timeouts.hook), (60, 30));
         assert_eq!(c.prepare_environment.requires, ["kubectl"]);
@@ -765,6 +822,37 @@ mod tests {
         let (line, detail) = config_error(&deep);
         assert_eq!(line, 3);
         assert!(detail.contains("256"), "{detail}");
+    }
+
+    #[test]
+    fn titles_per_locale_and_the_default_root() {
+        let c = parse("locales: [en, ja, ko]\ntitle:\n  en: Labs\n  ja: ラボ\n").unwrap();
+        assert_eq!(c.title_in("ja"), Some("ラボ"));
+        assert_eq!(
+            c.title_in("ko"),
+            Some("Labs"),
+            "falls back to the source locale"
+        );
+        assert_eq!(parse("").unwrap().title_in("en"), None);
+        assert_eq!(parse("").unwrap().shown_root(), "~/p");
+    }
+
+    #[test]
+    fn parse_errors_name_their_location_once() {
+        // An unclosed sequence is found where the file ends.
+        for (text, at) in [
+            ("content: c\nlocales: [en\n", 3),
+            ("content: c\nbogus: 1\n", 2),
+            ("timeouts:\n  block: abc\n", 2),
+        ] {
+            let (line, detail) = config_error(text);
+            assert_eq!(line, at, "{text}");
+            assert!(
+                !detail.contains("line") && !detail.contains("column"),
+                "{detail}"
+            );
+            assert!(!detail.is_empty());
+        }
     }
 
     #[test]

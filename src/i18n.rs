@@ -217,6 +217,23 @@ impl Bundles {
     }
 }
 
+/// `text` as a finished sentence in `lang`: a full stop added unless it
+/// already ends with one (or with `?`, `!`), so a message that goes on after
+/// it never shows `port?.` or `。.`.
+pub fn sentence(text: &str, lang: Lang) -> String {
+    let text = text.trim_end();
+    if text.ends_with(['.', '?', '!', '。', '？', '！']) || text.is_empty() {
+        return text.to_owned();
+    }
+    format!(
+        "{text}{}",
+        match lang {
+            Lang::En => ".",
+            Lang::Ja => "。",
+        }
+    )
+}
+
 /// Every message id defined for a language (for parity tests).
 pub fn message_ids(lang: Lang) -> Vec<String> {
     let mut ids = Vec::new();
@@ -295,6 +312,17 @@ mod tests {
             missing.is_empty(),
             "message ids without a Fluent message: {missing:?}"
         );
+    }
+
+    #[test]
+    fn sentences_end_once() {
+        assert_eq!(
+            sentence("right host or port?", Lang::En),
+            "right host or port?"
+        );
+        assert_eq!(sentence("no cluster ", Lang::En), "no cluster.");
+        assert_eq!(sentence("応答しません", Lang::Ja), "応答しません。");
+        assert_eq!(sentence("応答しません。", Lang::Ja), "応答しません。");
     }
 
     #[test]

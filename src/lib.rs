@@ -27,6 +27,7 @@ pub mod run;
 pub mod shell;
 pub mod ui;
 pub mod verify;
+pub mod wrap;
 pub mod yaml;
 
 pub use error::Error;

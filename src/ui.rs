@@ -42,6 +42,25 @@ pub fn color_enabled(stderr: bool) -> bool {
     }
 }
 
+/// The width to lay text out in: `COLUMNS` when set (as clap and most
+/// tools honour it), else the width of the terminal on stdout
+/// (`stderr = false`) or stderr, else 80 (a pipe, a CI log).
+pub fn terminal_width(stderr: bool) -> usize {
+    if let Some(w) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&w| w >= 20)
+    {
+        return w;
+    }
+    let size = if stderr {
+        terminal_size::terminal_size_of(std::io::stderr())
+    } else {
+        terminal_size::terminal_size_of(std::io::stdout())
+    };
+    size.map_or(80, |(w, _)| usize::from(w.0).max(20))
+}
+
 #[derive(Clone, Copy, Debug)]
 pub enum Tone {
     Bold,

@@ -39,6 +39,10 @@ fn preflight_fails_at_once_without_a_reachable_api() {
         "{err}"
     );
     assert!(err.contains("Nothing was checked"), "{err}");
+    // kubectl's detail may end with its own `?` or `.`: never doubled.
+    for doubled in ["?.", "..", ". ."] {
+        assert!(!err.contains(doubled), "{doubled} in {err}");
+    }
     let out = labrun(&["--lang", "ja", "verify", "netlab"], &env);
     assert_eq!(out.status.code(), Some(2));
     assert!(

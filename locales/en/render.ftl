@@ -3,8 +3,8 @@
 ## Command line
 
 about-render = Show pages as a reader sees them, in the terminal or as a static HTML site
-help-render-target = A page (getting-started/index.md) or a lab (networking/network-policies)
-help-render-html = Write a static HTML site for the lab into this directory instead of printing
+help-render-target = A page (getting-started/index.md) or a lab (networking/network-policies); with --html and none, the whole workshop
+help-render-html = Write a static HTML site into this directory instead of printing: the lab and the pages it links to, or the whole workshop
 help-render-vars = Replace VAR::KEY with VALUE (overrides labrun.yaml's variables); repeatable
 about-time = Show how a lab's required time is computed: reading time, execution time, factor
 help-time-lab = The lab: a content path (networking/network-policies), a page, or a prepare-environment id
@@ -14,6 +14,7 @@ render-wrote = wrote { $pages ->
         [one] one page
        *[other] { $pages } pages
     } to { $dir }; open { $index }
+render-target-needed = name a page or a lab to show in the terminal (or write the whole workshop with --html OUT_DIR)
 config-bad-time-factor = `render.time-factor` must be a number greater than 0 and at most 100, not { $value }
 
 ## Page pieces
@@ -51,7 +52,12 @@ render-time-upper-bound-note = Upper bound: no recorded or estimated execution t
 render-language-name = English
 render-html-languages = Languages
 render-html-untranslated = not translated yet
-render-html-pages = Pages of this lab
+render-html-pages = Pages of the workshop
+render-html-menu = Pages
+render-html-copy = Copy
+render-html-copied = Copied
+render-html-start = Start here
+render-html-contents = Contents
 render-html-pager = Previous and next page
 
 ## labrun time

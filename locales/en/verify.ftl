@@ -131,7 +131,7 @@ verify-preflight-kubectl-missing = this lab uses kubectl, but `{ $program }` is 
 verify-preflight-no-context = no Kubernetes cluster is configured: kubectl has no current context ({ $detail })
 verify-preflight-unreachable = the Kubernetes API of context `{ $context }` ({ $server }) does not answer: { $detail }
 verify-preflight-hint-dry-run = to go through the lab without a cluster use `--dry-run`; to use another cluster, `--context` or `--kubeconfig`
-verify-preflight-run-hint = { $problem }. Nothing was run. Hint: { $hint }
+verify-preflight-run-hint = { $problem } Nothing was run. Hint: { $hint }
 
 ## Leak detection
 
@@ -169,4 +169,4 @@ verify-summary = { $hooks ->
     }
 verify-unknown-page = no page `{ $page }` in this lab; its pages are: { $pages }
 verify-nothing = no block of { $lab } has a declarative hook (tests/hook-NAME.yaml) with `{ $phase }` expectations
-verify-preflight-failed = { $problem }. Nothing was checked
+verify-preflight-failed = { $problem } Nothing was checked.

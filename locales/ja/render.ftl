@@ -3,14 +3,15 @@
 ## コマンドライン
 
 about-render = 読者が見るとおりにページを表示します（ターミナル、または静的 HTML サイト）
-help-render-target = ページ（getting-started/index.md）またはラボ（networking/network-policies）
-help-render-html = 表示する代わりに、ラボの静的 HTML サイトをこのディレクトリに書き出します
+help-render-target = ページ（getting-started/index.md）またはラボ（networking/network-policies）。--html で省略すると、ワークショップ全体
+help-render-html = 表示する代わりに、静的 HTML サイトをこのディレクトリに書き出します。ラボとそのリンク先のページ、またはワークショップ全体です
 help-render-vars = VAR::KEY を VALUE に置き換えます（labrun.yaml の variables より優先）。複数指定できます
 about-time = ラボの所要時間の内訳（読む時間、実行時間、係数）を表示します
 help-time-lab = ラボ: コンテンツのパス（networking/network-policies）、ページ、または prepare-environment の ID
 help-time-format = 出力形式
 render-bad-var = `--var { $value }` は KEY=VALUE の形式で指定してください。キーには英数字と `_` だけが使えます
 render-wrote = { $pages } ページを { $dir } に書き出しました。{ $index } を開いてください
+render-target-needed = ターミナルに表示するページかラボを指定してください（ワークショップ全体は --html OUT_DIR で書き出せます）
 config-bad-time-factor = `render.time-factor` には 0 より大きく 100 以下の数値を指定してください（{ $value } は使えません）
 
 ## ページの部品
@@ -45,7 +46,12 @@ render-time-upper-bound-note = 上限値です: 実測値も見積もりもな�
 render-language-name = 日本語
 render-html-languages = 言語
 render-html-untranslated = まだ翻訳されていません
-render-html-pages = このラボのページ
+render-html-pages = ワークショップのページ
+render-html-menu = ページ一覧
+render-html-copy = コピー
+render-html-copied = コピーしました
+render-html-start = ここから始める
+render-html-contents = 目次
 render-html-pager = 前後のページ
 
 ## labrun time

@@ -107,7 +107,7 @@ verify-preflight-kubectl-missing = このラボは kubectl を使いますが、
 verify-preflight-no-context = Kubernetes クラスターが設定されていません。kubectl に現在のコンテキストがありません（{ $detail }）
 verify-preflight-unreachable = コンテキスト `{ $context }`（{ $server }）の Kubernetes API が応答しません: { $detail }
 verify-preflight-hint-dry-run = クラスターなしでラボを確認するには `--dry-run` を、別のクラスターを使うには `--context` または `--kubeconfig` を指定してください
-verify-preflight-run-hint = { $problem }。何も実行していません。ヒント: { $hint }
+verify-preflight-run-hint = { $problem }何も実行していません。ヒント: { $hint }
 
 ## リソースの残存検出
 
@@ -135,4 +135,4 @@ verify-summary = フック { $hooks } 件、期待値 { $expectations } 件: { $
     }
 verify-unknown-page = このラボにページ `{ $page }` はありません。ページ: { $pages }
 verify-nothing = { $lab } には `{ $phase }` の期待値を持つ宣言的フック (tests/hook-NAME.yaml) のあるブロックがありません
-verify-preflight-failed = { $problem }。何も確認していません
+verify-preflight-failed = { $problem }何も確認していません。

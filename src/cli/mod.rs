@@ -3,7 +3,9 @@
 
 mod check;
 mod drift;
+pub mod help;
 mod lsp;
+mod parse_error;
 mod plan;
 mod render;
 mod report;
@@ -72,6 +74,12 @@ pub enum Command {
     Report(report::Args),
     /// Serve the pages of a project to an editor: a Language Server over stdio.
     Lsp(lsp::Args),
+    /// Print the help of labrun or of one of its commands.
+    Help(help::HelpArgs),
+    /// Print a shell completion script.
+    Completions(help::CompletionsArgs),
+    /// Print labrun's man page, or write a page per command.
+    Man(help::ManArgs),
 }
 
 /// The output format of commands that print for people or for programs.
@@ -233,6 +241,8 @@ fn localize(cmd: clap::Command, path: &str) -> clap::Command {
         format!("about-{path}")
     };
     let mut cmd = cmd
+        // No wrapping by clap: `help::layout` wraps by display width.
+        .term_width(0)
         .help_template(format!(
             "{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
             crate::t!("cli-heading-usage")
@@ -247,7 +257,8 @@ fn localize(cmd: clap::Command, path: &str) -> clap::Command {
                 .help(crate::t!("cli-help-flag")),
         );
     if path.is_empty() {
-        // `labrun help` would print clap's English; `--help` is localized.
+        // clap's own `help` subcommand would print English; labrun's
+        // `help` command prints the localized help.
         cmd = cmd
             .disable_help_subcommand(true)
             .disable_version_flag(true)
@@ -337,6 +348,44 @@ fn localize(cmd: clap::Command, path: &str) -> clap::Command {
     cmd
 }
 
+/// The command definition with help texts in the message language.
+pub fn localized_command() -> clap::Command {
+    localize(Cli::command(), "")
+}
+
+/// Prints what clap stopped parsing for (help, version, an argument
+/// error) and gives the exit code: help and version go to stdout with 0,
+/// errors to stderr with [`exit::USAGE`], in the message language.
+fn report_clap_error(e: &clap::Error) -> u8 {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp => {
+            help::print(&e.render().to_string(), false);
+            exit::OK
+        }
+        // `labrun` alone, `labrun report`: the help, as a usage error.
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            help::print(&e.render().to_string(), true);
+            exit::USAGE
+        }
+        ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            exit::OK
+        }
+        _ => {
+            let text = parse_error::render(e);
+            let color = ui::color_enabled(true);
+            let label = crate::t!("label-error");
+            let text = match text.strip_prefix(&format!("{label}:")) {
+                Some(rest) => format!("{}:{rest}", ui::paint(color, Tone::Error, &label)),
+                None => text,
+            };
+            ui::eprint(&text);
+            exit::USAGE
+        }
+    }
+}
+
 /// A path as the user should see it: relative to the current directory when
 /// it lies below it, so editors and terminals can open `file:line`.
 pub fn shown_path(path: &std::path::Path) -> String {
@@ -388,10 +437,7 @@ pub fn main() -> ExitCode {
 /// the global options is neither a subcommand nor help/version, `run` goes
 /// in front of it.
 fn default_to_run(mut args: Vec<OsString>) -> Vec<OsString> {
-    let subcommands: Vec<String> = Cli::command()
-        .get_subcommands()
-        .map(|s| s.get_name().to_owned())
-        .collect();
+    let subcommands = help::subcommand_names();
     let mut i = 1;
     while i < args.len() {
         let a = args[i].to_string_lossy();
@@ -426,25 +472,26 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         other => Lang::detect(other),
     };
     i18n::set_lang(lang);
-    let matches = match localize(Cli::command(), "").try_get_matches_from(&args) {
+    let matches = match localized_command().try_get_matches_from(&args) {
         Ok(m) => m,
-        Err(e) => {
-            let code = if e.use_stderr() {
-                exit::USAGE
-            } else {
-                exit::OK
-            };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+        Err(e) => return ExitCode::from(report_clap_error(&e)),
     };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(c) => c,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(exit::USAGE);
-        }
+        Err(e) => return ExitCode::from(report_clap_error(&e)),
     };
+    // Commands about labrun itself need no project.
+    match &cli.command {
+        Command::Help(a) => return ExitCode::from(help::exec_help(a)),
+        Command::Completions(a) => return ExitCode::from(help::exec_completions(a)),
+        Command::Man(a) => {
+            return ExitCode::from(help::exec_man(a).unwrap_or_else(|e| {
+                report_error(&e);
+                exit::USAGE
+            }));
+        }
+        _ => {}
+    }
     let result = (|| {
         // The editor names the project once connected; labrun.yaml in the
         // directory the editor started in does not matter.
@@ -469,6 +516,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
             Command::Run(a) => run::exec(&ctx, a),
             Command::Report(a) => report::exec(&ctx, a),
             Command::Lsp(a) => lsp::exec(a, cli.lang.clone()),
+            Command::Help(_) | Command::Completions(_) | Command::Man(_) => Ok(exit::OK),
         }
     })();
     // A closed pipe keeps the verdict; output lost otherwise (a full disk)
@@ -556,6 +604,15 @@ mod tests {
             &["labrun"],
         ] {
             assert_eq!(default_to_run(v(same)), v(same));
+        }
+        // No command's name is ever taken for a lab's.
+        let names = help::subcommand_names();
+        for name in ["help", "completions", "man", "run", "check", "render"] {
+            assert!(names.iter().any(|n| n == name), "{name}");
+        }
+        for name in &names {
+            let args = ["labrun", "--lang", "ja", name.as_str(), "x"];
+            assert_eq!(default_to_run(v(&args)), v(&args), "{name}");
         }
     }
 

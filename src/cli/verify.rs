@@ -100,7 +100,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let cluster = verify::preflight::check(&kube).map_err(|e| {
         Error::Usage(msg!(
             "verify-preflight-failed",
-            problem = e.message().text()
+            problem = crate::i18n::sentence(&e.message().text(), crate::i18n::lang())
         ))
     })?;
 

@@ -9,21 +9,19 @@
 //! piece drawn from the model goes through tera templates with autoescaping
 //! (`.html` templates).
 
-use std::collections::{BTreeMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::collections::HashSet;
 
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::diag::Diagnostic;
-use crate::error::Error;
 use crate::i18n::Lang;
-use crate::model::{Lab, Page};
+use crate::model::Page;
 use crate::msg;
 
+use super::highlight::{Highlighter, Token};
 use super::terminal::markdown_options;
-use super::{CodeLine, Prepared, Renderer, View, YamlView, html_path, relative_url};
+use super::{CodeLine, Prepared, View, YamlView, html_path, relative_url, site};
 
 const TEMPLATES: [(&str, &str); 9] = [
     ("image.html", include_str!("templates/image.html.tera")),
@@ -36,9 +34,6 @@ const TEMPLATES: [(&str, &str); 9] = [
     ("time.html", include_str!("templates/time.html.tera")),
     ("other.html", include_str!("templates/other.html.tera")),
 ];
-
-/// The stylesheet every page links to.
-pub const STYLE: &str = include_str!("templates/style.css");
 
 /// The embedded templates, parsed once.
 pub struct Templates {
@@ -58,7 +53,7 @@ impl Templates {
         Templates { tera }
     }
 
-    fn render(&self, name: &str, ctx: &Context) -> String {
+    pub(crate) fn render(&self, name: &str, ctx: &Context) -> String {
         let mut ctx = ctx.clone();
         // Line breaks between the lines of code listings.
         ctx.insert("nl", "\n");
@@ -94,8 +89,9 @@ pub fn safe_url(dest: &str) -> Option<&str> {
     }
 }
 
-/// Where the site links a page's relative link to: the `.html` of a
-/// rendered page, else the link as written.
+/// Where the site links a page's relative link to: the `.html` of a page
+/// of the site (in the page's locale, else in the source locale's part of
+/// the site), else the link as written.
 pub struct Links<'a> {
     /// This page's site path (`en/lab/a.html`).
     pub from: String,
@@ -104,54 +100,38 @@ pub struct Links<'a> {
     pub dir: String,
     /// Rendered pages of this locale (`lab/a.md`).
     pub rendered: &'a HashSet<String>,
+    /// For a translation: the source locale and its rendered pages, where
+    /// links to pages not translated yet go.
+    pub fallback: Option<(String, &'a HashSet<String>)>,
 }
 
 impl Links<'_> {
-    pub fn rewrite(&self, dest: &str) -> String {
+    /// The href of a link; `None` for a link to a Markdown page that is not
+    /// in the site (it would lead nowhere).
+    pub fn href(&self, dest: &str) -> Option<String> {
         let Some(dest) = safe_url(dest) else {
-            return "#".to_owned();
+            return Some("#".to_owned());
         };
-        if dest.is_empty() || dest.starts_with(['#', '/']) || dest.contains(':') {
-            return dest.to_owned();
-        }
-        let (path, frag) = dest.split_once('#').map_or((dest, ""), |(p, f)| (p, f));
-        let mut parts: Vec<&str> = if self.dir.is_empty() {
-            Vec::new()
-        } else {
-            self.dir.split('/').collect()
-        };
-        for seg in path.split('/') {
-            match seg {
-                "" | "." => {}
-                ".." => {
-                    if parts.pop().is_none() {
-                        return dest.to_owned();
-                    }
-                }
-                s => parts.push(s),
-            }
-        }
-        let target = parts.join("/");
-        let candidates = [
-            target.clone(),
-            format!("{target}.md"),
-            format!("{target}.mdx"),
-            format!("{target}/index.md"),
-        ];
-        match candidates
-            .iter()
-            .find(|c| self.rendered.contains(c.as_str()))
-        {
-            Some(found) => {
-                let url = relative_url(&self.from, &html_path(&self.locale, found));
-                if frag.is_empty() {
+        let targets = std::iter::once((self.locale.as_str(), self.rendered))
+            .chain(self.fallback.as_ref().map(|(l, set)| (l.as_str(), *set)));
+        for (locale, set) in targets {
+            if let Some((page, frag)) = site::link_target(&self.dir, dest, set) {
+                let url = relative_url(&self.from, &html_path(locale, &page));
+                return Some(if frag.is_empty() {
                     url
                 } else {
                     format!("{url}#{frag}")
-                }
+                });
             }
-            None => dest.to_owned(),
         }
+        let path = dest.split(['#', '?']).next().unwrap_or("");
+        let is_page = [".md", ".mdx"].iter().any(|e| path.ends_with(e));
+        (!is_page || dest.contains(':')).then(|| dest.to_owned())
+    }
+
+    /// [`Links::href`], with `#` for a link that leads nowhere.
+    pub fn rewrite(&self, dest: &str) -> String {
+        self.href(dest).unwrap_or_else(|| "#".to_owned())
     }
 }
 
@@ -180,6 +160,8 @@ fn markdown_html(
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut heading_i = 0;
     let mut after_anchor = false;
+    // Per open link: whether it leads nowhere and is drawn as text.
+    let mut dead_links: Vec<bool> = Vec::new();
     for ev in Parser::new_ext(md, markdown_options()) {
         let ev = match ev {
             Event::Html(h) | Event::InlineHtml(h) => {
@@ -220,12 +202,28 @@ fn markdown_html(
                 dest_url,
                 title,
                 id,
-            }) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: links.rewrite(&dest_url).into(),
-                title,
-                id,
-            }),
+            }) => match links.href(&dest_url) {
+                Some(href) => {
+                    dead_links.push(false);
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: href.into(),
+                        title,
+                        id,
+                    })
+                }
+                None => {
+                    dead_links.push(true);
+                    Event::Html("<span class=\"link-missing\">".into())
+                }
+            },
+            Event::End(TagEnd::Link) => {
+                if dead_links.pop().unwrap_or(false) {
+                    Event::Html("</span>".into())
+                } else {
+                    Event::End(TagEnd::Link)
+                }
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -295,27 +293,52 @@ fn inline_html(md: &str, links: &Links<'_>) -> String {
 }
 
 #[derive(Serialize)]
-struct LineCtx<'a> {
+struct LineCtx {
     number: u32,
-    text: &'a str,
+    tokens: Vec<Token>,
     callout: Option<usize>,
     parity: &'static str,
     markers: Vec<usize>,
 }
 
 #[derive(Serialize)]
-struct CodeLineCtx<'a> {
+struct CodeLineCtx {
     kind: &'static str,
-    text: &'a str,
+    tokens: Vec<Token>,
+}
+
+/// Text as tokens: highlighted when the language is known, one plain token
+/// otherwise. Lines of a multi-line text are highlighted in turn.
+fn tokens(h: Option<&mut Highlighter>, text: &str) -> Vec<Token> {
+    match h {
+        Some(h) => {
+            let mut out = Vec::new();
+            for (i, line) in text.split('\n').enumerate() {
+                if i > 0 {
+                    out.push(Token {
+                        class: None,
+                        text: "\n".to_owned(),
+                    });
+                }
+                out.extend(h.line(line));
+            }
+            out
+        }
+        None => vec![Token {
+            class: None,
+            text: text.to_owned(),
+        }],
+    }
 }
 
 fn yaml_html(t: &Templates, y: &YamlView, id: &str, lang: Lang, links: &Links<'_>) -> String {
-    let lines: Vec<LineCtx<'_>> = y
+    let mut h = Highlighter::new("yaml");
+    let lines: Vec<LineCtx> = y
         .lines
         .iter()
         .map(|l| LineCtx {
             number: l.number,
-            text: &l.text,
+            tokens: tokens(h.as_mut(), &l.text),
             callout: l.range.map(|r| y.ranges[r].number),
             parity: match l.range {
                 Some(r) if y.ranges[r].even => "even",
@@ -350,27 +373,41 @@ fn views_html(t: &Templates, p: &Prepared<'_>, links: &Links<'_>) -> Vec<String>
             let mut ctx = Context::new();
             match v {
                 View::Code(c) => {
-                    let lines: Vec<CodeLineCtx<'_>> = c
+                    let mut h = Highlighter::new(&c.lang);
+                    let mut commands = Vec::new();
+                    let lines: Vec<CodeLineCtx> = c
                         .lines
                         .iter()
                         .map(|l| match l {
-                            CodeLine::Command(s) => CodeLineCtx {
-                                kind: "command",
-                                text: s,
-                            },
+                            CodeLine::Command(s) => {
+                                // Each command parses on its own: output
+                                // lines between them are no shell.
+                                if let Some(h) = h.as_mut() {
+                                    h.reset();
+                                }
+                                commands.push(s.as_str());
+                                CodeLineCtx {
+                                    kind: "command",
+                                    tokens: tokens(h.as_mut(), s),
+                                }
+                            }
                             CodeLine::Output(s) => CodeLineCtx {
                                 kind: "output",
-                                text: s,
+                                tokens: tokens(None, s),
                             },
                             CodeLine::Code(s) => CodeLineCtx {
                                 kind: "code",
-                                text: s,
+                                tokens: tokens(h.as_mut(), s),
                             },
                         })
                         .collect();
                     ctx.insert("lang", &c.lang);
                     ctx.insert("line", &c.line);
                     ctx.insert("lines", &lines);
+                    // The copy button takes the commands only: no prompt,
+                    // no sample output.
+                    ctx.insert("copy", &(!commands.is_empty()).then(|| commands.join("\n")));
+                    ctx.insert("copy_label", &msg!("render-html-copy").text_in(p.lang));
                     t.render("code.html", &ctx)
                 }
                 View::Yaml(y) => {
@@ -432,251 +469,6 @@ pub fn page_body(t: &Templates, p: &Prepared<'_>, links: &Links<'_>) -> String {
     )
 }
 
-#[derive(Serialize)]
-struct NavItem {
-    title: String,
-    href: String,
-    current: bool,
-}
-
-#[derive(Serialize)]
-struct LangItem {
-    code: String,
-    name: String,
-    href: Option<String>,
-    current: bool,
-    title: String,
-}
-
-/// Names of languages in themselves, for the language switch: the
-/// locales workshops are commonly translated into. English and Japanese
-/// come from labrun's own messages; any other locale shows its code.
-const AUTONYMS: [(&str, &str); 18] = [
-    ("ko", "한국어"),
-    ("zh-cn", "简体中文"),
-    ("zh-hans", "简体中文"),
-    ("zh-tw", "繁體中文"),
-    ("zh-hant", "繁體中文"),
-    ("zh", "中文"),
-    ("fr", "Français"),
-    ("de", "Deutsch"),
-    ("es", "Español"),
-    ("it", "Italiano"),
-    ("pt-br", "Português (Brasil)"),
-    ("pt", "Português"),
-    ("ru", "Русский"),
-    ("uk", "Українська"),
-    ("pl", "Polski"),
-    ("vi", "Tiếng Việt"),
-    ("id", "Bahasa Indonesia"),
-    ("hi", "हिन्दी"),
-];
-
-/// The name of a language in itself ("English", "日本語", "한국어").
-pub fn language_name(locale: &str) -> String {
-    let tag = locale.replace('_', "-").to_ascii_lowercase();
-    let base = tag.split('-').next().unwrap_or(&tag);
-    if matches!(base, "en" | "ja") {
-        return msg!("render-language-name").text_in(Lang::from_tag(locale));
-    }
-    AUTONYMS
-        .iter()
-        .find(|(code, _)| *code == tag)
-        .or_else(|| AUTONYMS.iter().find(|(code, _)| *code == base))
-        .map_or_else(|| locale.to_owned(), |(_, name)| (*name).to_owned())
-}
-
-/// Images a page shows (Markdown images and Microsoft Docs `:::image`):
-/// (path within the locale, file on disk), from the page's locale or, for a
-/// translation that shares its source's media, the source locale. Links
-/// that leave the locale root are not copied.
-fn page_images(r: &Renderer<'_>, page: &Page) -> Vec<(PathBuf, PathBuf)> {
-    let config = &r.project.config;
-    let roots: Vec<(PathBuf, PathBuf)> = [&page.locale, &config.source_locale]
-        .into_iter()
-        .filter_map(|l| {
-            let root = config.locale_root(l);
-            let canonical = root.canonicalize().ok()?;
-            Some((root, canonical))
-        })
-        .collect();
-    let markdown = page
-        .links
-        .iter()
-        .filter(|l| l.kind == crate::model::LinkKind::Image && l.is_relative())
-        .map(|l| l.dest.as_str());
-    let docs = page
-        .directives
-        .iter()
-        .filter(|d| d.name == "image" && d.docs_extension)
-        .filter_map(|d| d.attr("source"));
-    markdown
-        .chain(docs)
-        .filter(|dest| !dest.contains("://") && !dest.starts_with('/'))
-        .filter_map(|dest| {
-            let path = dest.split(['?', '#']).next().unwrap_or("");
-            let joined = if page.dir().is_empty() {
-                path.to_owned()
-            } else {
-                format!("{}/{path}", page.dir())
-            };
-            let rel = crate::manifest::normalize_relative(&joined).ok()?;
-            roots.iter().find_map(|(root, canonical)| {
-                let file = root.join(&rel);
-                let real = file.canonicalize().ok()?;
-                (real.is_file() && real.starts_with(canonical)).then_some((rel.clone(), file))
-            })
-        })
-        .collect()
-}
-
-/// Writes the site for a lab in every locale it exists in (`labs`, source
-/// locale first). Returns the files written.
-pub fn write_site(
-    r: &Renderer<'_>,
-    labs: &[Lab],
-    out: &Path,
-    diags: &mut Vec<Diagnostic>,
-) -> Result<Vec<PathBuf>, Error> {
-    let t = Templates::new();
-    let rendered: BTreeMap<&str, HashSet<String>> = labs
-        .iter()
-        .map(|l| {
-            (
-                l.locale.as_str(),
-                l.pages.iter().map(|p| p.rel.clone()).collect(),
-            )
-        })
-        .collect();
-    let mut written = Vec::new();
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    // Every file lands inside `out`: the directories below it are made or
-    // found without following a link, and no file is written through one.
-    let mut dirs = crate::files::DirsBelow::new(out);
-    let mut write = |path: PathBuf, bytes: &[u8]| -> Result<PathBuf, Error> {
-        if let Some(dir) = path.parent() {
-            dirs.create(dir)?;
-        }
-        crate::files::write_generated(&path, bytes)?;
-        Ok(path)
-    };
-    written.push(write(out.join("style.css"), STYLE.as_bytes())?);
-    // The language switch lists every locale of the project, those this
-    // lab was rendered in first (source first), then the rest in the
-    // project's order.
-    let mut locales: Vec<String> = labs.iter().map(|l| l.locale.clone()).collect();
-    for l in &r.project.config.locales {
-        if !locales.contains(l) {
-            locales.push(l.clone());
-        }
-    }
-    for lab in labs {
-        let lang = Lang::from_tag(&lab.locale);
-        let nav_paths: Vec<String> = lab
-            .pages
-            .iter()
-            .map(|p| html_path(&lab.locale, &p.rel))
-            .collect();
-        for (i, page) in lab.pages.iter().enumerate() {
-            let from = &nav_paths[i];
-            let prepared = r.prepare(page, diags)?;
-            let links = Links {
-                from: from.clone(),
-                locale: lab.locale.clone(),
-                dir: page.dir().to_owned(),
-                rendered: &rendered[lab.locale.as_str()],
-            };
-            let body = page_body(&t, &prepared, &links);
-            let nav: Vec<NavItem> = lab
-                .pages
-                .iter()
-                .zip(&nav_paths)
-                .map(|(p, path)| NavItem {
-                    title: p.title.clone(),
-                    href: relative_url(from, path),
-                    current: p.rel == page.rel,
-                })
-                .collect();
-            // Every locale of the project: a link where this page is
-            // translated, its name alone where it is not (yet).
-            let languages: Vec<LangItem> = locales
-                .iter()
-                .map(|locale| {
-                    let other = labs.iter().find(|l| l.locale == *locale);
-                    let has_page = rendered
-                        .get(locale.as_str())
-                        .is_some_and(|set| set.contains(&page.rel));
-                    LangItem {
-                        code: locale.clone(),
-                        name: language_name(locale),
-                        href: has_page.then(|| relative_url(from, &html_path(locale, &page.rel))),
-                        current: *locale == lab.locale,
-                        title: other.map_or_else(String::new, |o| o.title.clone()),
-                    }
-                })
-                .collect();
-            let item = |j: usize| {
-                lab.pages.get(j).map(|p| NavItem {
-                    title: p.title.clone(),
-                    href: relative_url(from, &nav_paths[j]),
-                    current: false,
-                })
-            };
-            let mut ctx = Context::new();
-            ctx.insert("locale", &lab.locale);
-            ctx.insert("title", &page.title);
-            ctx.insert("lab_title", &lab.title);
-            ctx.insert("rel", &page.rel);
-            ctx.insert("css", &relative_url(from, "style.css"));
-            ctx.insert("home", &relative_url(from, "index.html"));
-            ctx.insert("languages", &languages);
-            ctx.insert("lang_label", &msg!("render-html-languages").text_in(lang));
-            ctx.insert(
-                "untranslated_label",
-                &msg!("render-html-untranslated").text_in(lang),
-            );
-            ctx.insert("nav_label", &msg!("render-html-pages").text_in(lang));
-            ctx.insert("pager_label", &msg!("render-html-pager").text_in(lang));
-            ctx.insert("nav", &nav);
-            ctx.insert("prev", &i.checked_sub(1).and_then(item));
-            ctx.insert("next", &item(i + 1));
-            ctx.insert("has_h1", &page.headings.iter().any(|h| h.level == 1));
-            ctx.insert("body", &body);
-            written.push(write(
-                out.join(from),
-                t.render("page.html", &ctx).as_bytes(),
-            )?);
-            for img in page_images(r, page) {
-                let bytes = std::fs::read(&img.1).map_err(|e| Error::io(&img.1, e))?;
-                written.push(write(out.join(&lab.locale).join(&img.0), &bytes)?);
-            }
-        }
-    }
-    let first = labs.first();
-    let languages: Vec<LangItem> = labs
-        .iter()
-        .filter_map(|l| {
-            let p = l.pages.first()?;
-            Some(LangItem {
-                code: l.locale.clone(),
-                name: language_name(&l.locale),
-                href: Some(html_path(&l.locale, &p.rel)),
-                current: false,
-                title: l.title.clone(),
-            })
-        })
-        .collect();
-    let mut ctx = Context::new();
-    ctx.insert("locale", &first.map_or("en", |l| l.locale.as_str()));
-    ctx.insert("title", &first.map_or(String::new(), |l| l.title.clone()));
-    ctx.insert("languages", &languages);
-    written.push(write(
-        out.join("index.html"),
-        t.render("index.html", &ctx).as_bytes(),
-    )?);
-    Ok(written)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -687,6 +479,7 @@ mod tests {
             locale: "en".into(),
             dir: "lab".into(),
             rendered,
+            fallback: None,
         }
     }
 
@@ -719,7 +512,8 @@ mod tests {
         assert_eq!(l.rewrite("./b.md"), "b.html");
         assert_eq!(l.rewrite("b.md#step-2"), "b.html#step-2");
         assert_eq!(l.rewrite("./sub"), "sub/index.html");
-        assert_eq!(l.rewrite("../other/c.md"), "../other/c.md");
+        assert_eq!(l.href("../other/c.md"), None, "a page not in the site");
+        assert_eq!(l.rewrite("../other/c.png"), "../other/c.png");
         assert_eq!(l.rewrite("javascript:alert(1)"), "#");
         assert_eq!(l.rewrite("https://x.test/"), "https://x.test/");
     }

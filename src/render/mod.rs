@@ -8,7 +8,10 @@
 //! the pieces into [`View`]s; [`terminal`] and [`html`] draw them.
 
 pub mod doc;
+pub mod highlight;
 pub mod html;
+pub mod shown;
+pub mod site;
 pub mod terminal;
 pub mod time;
 
@@ -219,7 +222,15 @@ impl<'a> Renderer<'a> {
     ) -> Result<Prepared<'p>, Error> {
         let bytes = std::fs::read(&page.file).map_err(|e| Error::io(&page.file, e))?;
         let text = String::from_utf8_lossy(&bytes);
-        let doc = doc::prepare(page, &text, &self.vars);
+        let mut doc = doc::prepare(page, &text, &self.vars);
+        for piece in &mut doc.pieces {
+            if let Piece::Code(c) = piece {
+                for l in &mut c.lines {
+                    let (CodeLine::Command(t) | CodeLine::Output(t) | CodeLine::Code(t)) = l;
+                    *t = self.shown_code(t);
+                }
+            }
+        }
         for v in &page.variables {
             if !self.vars.knows(&v.name) {
                 diags.push(Diagnostic::warning(
@@ -355,6 +366,10 @@ impl<'a> Renderer<'a> {
     /// matching `render.title-prefix` replaced.
     pub fn shown_path(&self, file: &str) -> String {
         let file = file.trim().trim_start_matches("./");
+        self.prefixed(file).unwrap_or_else(|| file.to_owned())
+    }
+
+    fn prefixed(&self, file: &str) -> Option<String> {
         self.project
             .config
             .render
@@ -362,10 +377,22 @@ impl<'a> Renderer<'a> {
             .iter()
             .filter(|(from, _)| file.starts_with(from.as_str()))
             .max_by_key(|(from, _)| from.len())
-            .map_or_else(
-                || file.to_owned(),
-                |(from, to)| format!("{to}{}", &file[from.len()..]),
-            )
+            .map(|(from, to)| format!("{to}{}", &file[from.len()..]))
+    }
+
+    /// A command or listing line with `$LABRUN_ROOT/…` paths shown as the
+    /// reader's environment has them ([`shown`]).
+    pub fn shown_code(&self, text: &str) -> String {
+        shown::replace_root(text, |rel| {
+            self.prefixed(rel).unwrap_or_else(|| {
+                let root = self.project.config.shown_root();
+                if rel.is_empty() {
+                    root
+                } else {
+                    format!("{root}/{rel}")
+                }
+            })
+        })
     }
 
     fn required_time(

@@ -13,6 +13,7 @@ use textwrap::core::display_width;
 use crate::i18n::Lang;
 use crate::msg;
 use crate::ui::{self, Tone};
+use crate::wrap;
 
 use super::{CodeLine, CodeView, Doc, Prepared, TimeView, View, YamlView};
 
@@ -49,52 +50,6 @@ pub fn render_page(p: &Prepared<'_>, header: Option<&str>, opts: Options) -> Str
 /// Page text made safe for the terminal ([`ui::clean`]), tabs as spaces.
 fn clean(s: &str) -> String {
     ui::clean(s).replace('\t', " ")
-}
-
-/// Scripts written without spaces: a line may break between any two of
-/// their characters.
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0xAC00..=0xD7AF | 0x20000..=0x2FFFF)
-}
-
-/// Characters a Japanese line must not start with (closing punctuation,
-/// small kana, the long vowel mark).
-fn no_break_before(c: char) -> bool {
-    "、。，．,.）」』】〉》〕］｝！？!?：；:;ー・…‥ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々"
-        .contains(c)
-}
-
-/// Characters a line must not end with (opening brackets).
-fn no_break_after(c: char) -> bool {
-    "（「『【〈《〔［｛(".contains(c)
-}
-
-/// Words for wrapping: runs between spaces, and single characters of CJK
-/// text (line-break rules kept for punctuation).
-fn cjk_words(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
-    let mut words = Vec::new();
-    let mut start = 0;
-    let mut prev: Option<char> = None;
-    for (i, c) in line.char_indices() {
-        if let Some(p) = prev {
-            let space_end = p == ' ' && c != ' ';
-            let cjk_break = c != ' '
-                && p != ' '
-                && (is_cjk(c) || is_cjk(p))
-                && !no_break_before(c)
-                && !no_break_after(p);
-            if (space_end || cjk_break) && i > start {
-                words.push(textwrap::core::Word::from(&line[start..i]));
-                start = i;
-            }
-        }
-        prev = Some(c);
-    }
-    if start < line.len() {
-        words.push(textwrap::core::Word::from(&line[start..]));
-    }
-    Box::new(words.into_iter())
 }
 
 struct Prefix {
@@ -251,10 +206,7 @@ impl Writer {
         };
         let width = self.opts.width.saturating_sub(self.prefix_width()).max(20);
         for hard in text.split('\n') {
-            let opts = textwrap::Options::new(width)
-                .break_words(true)
-                .word_separator(textwrap::WordSeparator::Custom(cjk_words));
-            for l in textwrap::wrap(hard.trim(), opts) {
+            for l in textwrap::wrap(hard.trim(), wrap::options(width)) {
                 let l = match tone {
                     Some(t) => self.paint(t, &l),
                     None => l.into_owned(),
@@ -344,15 +296,27 @@ impl Writer {
 
     fn yaml(&mut self, y: &YamlView) {
         self.gap();
-        let mut head = self.paint(Tone::Bold, &clean(&y.title));
+        // Title, path and zoom note on one line when they fit, else one
+        // line each.
+        let mut parts = vec![(Tone::Bold, clean(&y.title))];
         if y.shown_path != y.title {
-            head.push_str(&self.paint(Tone::Dim, &format!("  {}", clean(&y.shown_path))));
+            parts.push((Tone::Dim, clean(&y.shown_path)));
         }
         if let Some(z) = y.zoom {
             let note = msg!("render-yaml-zoomed", start = z.start, end = z.end).text_in(self.lang);
-            head.push_str(&self.paint(Tone::Dim, &format!("  ({note})")));
+            parts.push((Tone::Dim, format!("({note})")));
         }
-        self.line(&head);
+        let one_line: Vec<&str> = parts.iter().map(|(_, t)| t.as_str()).collect();
+        let fits = display_width(&one_line.join("  ")) + self.prefix_width() <= self.opts.width;
+        if fits {
+            let head: Vec<String> = parts.iter().map(|(tone, t)| self.paint(*tone, t)).collect();
+            self.line(&head.join("  "));
+        } else {
+            for (tone, t) in &parts {
+                let l = self.paint(*tone, t);
+                self.line(&l);
+            }
+        }
         let num_w = y
             .lines
             .iter()
@@ -423,10 +387,7 @@ impl Writer {
         self.push_prefix("   ".into(), "   ".into());
         for (tone, text) in notes {
             let width = self.opts.width.saturating_sub(self.prefix_width()).max(20);
-            let opts = textwrap::Options::new(width)
-                .break_words(true)
-                .word_separator(textwrap::WordSeparator::Custom(cjk_words));
-            for l in textwrap::wrap(&text, opts) {
+            for l in textwrap::wrap(&text, wrap::options(width)) {
                 let l = self.paint(tone, &l);
                 self.line(&l);
             }
@@ -712,11 +673,9 @@ mod tests {
         assert_eq!(display_width(lines[0]), 38, "{out}");
         assert!(lines[1].starts_with("キュ"), "{out}");
         for l in &lines {
-            assert!(!l.starts_with(no_break_before), "{out}");
+            assert!(!l.starts_with(wrap::no_break_before), "{out}");
         }
         assert!(!lines[1].starts_with('。'), "{out}");
-        let words: Vec<&str> = cjk_words("ab cd 日本語。テスト").map(|w| w.word).collect();
-        assert_eq!(words, ["ab", "cd", "日", "本", "語。", "テ", "ス", "ト"]);
     }
 
     #[test]

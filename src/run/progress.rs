@@ -27,6 +27,11 @@ pub struct Expectations {
 pub struct Console {
     color: bool,
     bar: Option<ProgressBar>,
+    /// Columns left for the bar's message: the bar line never reaches the
+    /// terminal's last columns, so the `^C` the terminal echoes stays on it
+    /// and is cleared with it instead of wrapping and leaving a stale copy
+    /// of the bar above the interrupt report.
+    msg_width: usize,
     expect: Expectations,
     /// Expected ms of each block of the current page (for the bar).
     block_ms: u64,
@@ -117,10 +122,10 @@ impl Console {
         let bar = std::io::stdout().is_terminal().then(|| {
             let bar = ProgressBar::with_draw_target(
                 Some(expect.total_ms.max(1)),
-                ProgressDrawTarget::stdout(),
+                ProgressDrawTarget::term_like(Box::new(ShortOfTheEdge)),
             );
             let template = format!(
-                "{{spinner}} [{{elapsed_precise}}] {{bar:24}} {{percent:>3}}% {} {{eta:>3}}  {{wide_msg}}",
+                "{{spinner}} [{{elapsed_precise}}] {{bar:24}} {{percent:>3}}% {} {{eta:>3}}  {{msg}}",
                 t!("run-progress-eta")
             );
             bar.set_style(
@@ -130,9 +135,12 @@ impl Console {
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
         });
+        // Spinner, elapsed time, bar, percentage, ETA and their spaces.
+        let fixed = 46 + textwrap::core::display_width(&t!("run-progress-eta"));
         Console {
             color,
             bar,
+            msg_width: ui::terminal_width(false).saturating_sub(fixed + ECHO_ROOM),
             expect,
             block_ms: 1000,
             lab: String::new(),
@@ -167,7 +175,7 @@ impl Console {
                 m.push_str(&format!(":{l}"));
             }
             // The bar draws straight to the terminal, past ui's sinks.
-            bar.set_message(ui::clean(&m).into_owned());
+            bar.set_message(fit_tail(&ui::clean(&m), self.msg_width));
         }
     }
 
@@ -472,6 +480,105 @@ impl Observer for Console {
     }
 }
 
+/// Columns kept free at the end of the bar line for the terminal's echo.
+const ECHO_ROOM: usize = 4;
+
+/// Standard output as indicatif's terminal, [`ECHO_ROOM`] columns narrower
+/// than it is. indicatif pads the bar line to the terminal's width; on a
+/// full line the `^C` the terminal echoes wraps onto a new line, and
+/// clearing the bar then clears that line and leaves the bar above the
+/// interrupt report.
+#[derive(Debug)]
+struct ShortOfTheEdge;
+
+impl ShortOfTheEdge {
+    fn size() -> (u16, u16) {
+        terminal_size::terminal_size_of(std::io::stdout()).map_or((80, 24), |(w, h)| (w.0, h.0))
+    }
+
+    fn write(s: &str) -> std::io::Result<()> {
+        std::io::Write::write_all(&mut std::io::stdout().lock(), s.as_bytes())
+    }
+}
+
+impl indicatif::TermLike for ShortOfTheEdge {
+    fn width(&self) -> u16 {
+        Self::size().0.saturating_sub(ECHO_ROOM as u16).max(20)
+    }
+
+    fn height(&self) -> u16 {
+        Self::size().1
+    }
+
+    fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+        if n == 0 {
+            Ok(())
+        } else {
+            Self::write(&format!("\x1b[{n}A"))
+        }
+    }
+
+    fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+        if n == 0 {
+            Ok(())
+        } else {
+            Self::write(&format!("\x1b[{n}B"))
+        }
+    }
+
+    fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+        if n == 0 {
+            Ok(())
+        } else {
+            Self::write(&format!("\x1b[{n}C"))
+        }
+    }
+
+    fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+        if n == 0 {
+            Ok(())
+        } else {
+            Self::write(&format!("\x1b[{n}D"))
+        }
+    }
+
+    fn write_line(&self, s: &str) -> std::io::Result<()> {
+        Self::write(&format!("{s}\n"))
+    }
+
+    fn write_str(&self, s: &str) -> std::io::Result<()> {
+        Self::write(s)
+    }
+
+    fn clear_line(&self) -> std::io::Result<()> {
+        Self::write("\r\x1b[2K")
+    }
+
+    fn flush(&self) -> std::io::Result<()> {
+        std::io::Write::flush(&mut std::io::stdout().lock())
+    }
+}
+
+/// `text` within `width` columns, keeping its end (the page and line) and
+/// marking the cut with `…`.
+fn fit_tail(text: &str, width: usize) -> String {
+    use textwrap::core::display_width;
+    if display_width(text) <= width {
+        return text.to_owned();
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 1;
+    for c in text.chars().rev() {
+        let w = display_width(c.encode_utf8(&mut [0; 4]));
+        if used + w > width {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    std::iter::once('…').chain(kept.into_iter().rev()).collect()
+}
+
 pub fn skip_word(r: super::report::SkipReason) -> String {
     use super::report::SkipReason::*;
     match r {
@@ -488,5 +595,21 @@ pub fn skip_word(r: super::report::SkipReason) -> String {
         SuiteHookFailed => t!("run-skip-suite-hook"),
         Interrupted => t!("run-skip-interrupted"),
         SessionLost => t!("run-skip-session-lost"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bar_messages_keep_their_end_within_the_width() {
+        assert_eq!(fit_tail("lab › page.md:12", 40), "lab › page.md:12");
+        assert_eq!(
+            fit_tail("networking › policies/egress.md:26", 16),
+            "…es/egress.md:26"
+        );
+        assert_eq!(fit_tail("ラボ › ページ.md:3", 10), "…ージ.md:3");
+        assert_eq!(fit_tail("abc", 0), "…");
     }
 }

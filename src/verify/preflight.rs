@@ -74,7 +74,7 @@ impl PreflightError {
     pub fn run_message(&self) -> Msg {
         msg!(
             "verify-preflight-run-hint",
-            problem = self.message().text(),
+            problem = crate::i18n::sentence(&self.message().text(), crate::i18n::lang()),
             hint = msg!("verify-preflight-hint-dry-run").text()
         )
     }
