@@ -1046,7 +1046,7 @@ fn exec_stamp(ctx: &Context, args: &StampArgs) -> Result<u8, Error> {
             }
             Err(stamp::Refusal::Stamp(e)) => {
                 if e == StampError::BadFrontMatter {
-                    super::print_diagnostics(&page.diagnostics);
+                    ui::print_diagnostics(&page.diagnostics);
                 }
                 refuse(e.message(&tr_name));
                 code = code.max(exit::FAILED);

@@ -134,7 +134,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         .check
         .policy()
         .apply(diags, |f| pages.get(f).copied());
-    super::print_diagnostics(&diags);
+    ui::print_diagnostics(&diags);
     Ok(if diags.iter().any(|d| d.is_error()) {
         exit::FAILED
     } else {
