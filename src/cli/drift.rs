@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::content::Tree;
 use crate::drift::{
-    self, Counts, LabSummary, PageDrift, Scope, Status, explain,
+    self, Counts, LabSummary, PageDrift, Scope, Status, history as explain,
     stamp::{self, StampError},
 };
 use crate::error::Error;

@@ -8,8 +8,8 @@
 //! `ms.openlocfilehash` is recognised but cannot be recomputed.
 
 pub mod compare;
-pub mod explain;
 pub mod git;
+pub mod history;
 pub mod stamp;
 
 use std::collections::{HashMap, HashSet};

@@ -1,6 +1,7 @@
-//! What changed in a source page since its translation was made: the
-//! version in git history whose MD5 equals the recorded hash, and the diff
-//! from it to the page as it is now.
+//! A source page's git history: its revisions (following renames), the
+//! version whose MD5 equals a recorded hash, and diffs between versions.
+//! `--explain` (both the hash and the git judgement) and the editor's
+//! hover build on it.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
