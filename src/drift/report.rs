@@ -627,3 +627,51 @@ struct JsonDifference<'a> {
     message_id: &'a str,
     message: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::drift::{DiffKind, Difference};
+
+    fn page(status: Status, diverged: bool) -> PageDrift {
+        PageDrift {
+            rel: "lab/a.md".into(),
+            locale: "ja".into(),
+            lab: "lab".into(),
+            status,
+            source: "content/en/lab/a.md".into(),
+            translation: "content/ja/lab/a.md".into(),
+            source_hash: None,
+            recorded: None,
+            differences: if diverged {
+                vec![Difference {
+                    kind: DiffKind::CommandChanged,
+                    source_line: 3,
+                    translation_line: 4,
+                    message: msg!("drift-finding-missing"),
+                }]
+            } else {
+                Vec::new()
+            },
+            suggestion: None,
+            git: None,
+        }
+    }
+
+    #[test]
+    fn fail_on_names_statuses_and_divergence_whatever_the_status() {
+        let defaults = [
+            FailOn::Stale,
+            FailOn::Unstamped,
+            FailOn::Orphan,
+            FailOn::Diverged,
+        ];
+        assert!(fails(&page(Status::Stale, false), &defaults));
+        assert!(!fails(&page(Status::Missing, false), &defaults));
+        assert!(!fails(&page(Status::Current, false), &defaults));
+        assert!(fails(&page(Status::Current, true), &defaults));
+        assert!(!fails(&page(Status::Current, true), &[FailOn::Stale]));
+        assert!(fails(&page(Status::Missing, false), &[FailOn::Missing]));
+        assert!(!fails(&page(Status::Stale, true), &[FailOn::None]));
+    }
+}

@@ -159,3 +159,96 @@ fn read_page(file: &Path, rel: &str, locale: &str) -> Result<(Vec<u8>, Page), Er
     let page = markdown::parse_page(file, rel, locale, &bytes);
     Ok((bytes, page))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(locales: &str) -> (tempfile::TempDir, Project) {
+        let dir = tempfile::tempdir().unwrap();
+        for (file, text) in [
+            ("content/en/lab/a.md", "# A\n"),
+            ("content/ja/lab/a.md", "# エー\n"),
+            ("content/en/lab/only-source.md", "# S\n"),
+        ] {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let yaml = dir.path().join("labrun.yaml");
+        std::fs::write(&yaml, format!("locales: [{locales}]\n")).unwrap();
+        let config = Config::load(&yaml).unwrap();
+        (dir, Project::new(config))
+    }
+
+    fn usage_id(e: Error) -> String {
+        match e {
+            Error::Usage(m) => m.id,
+            other => panic!("not a usage error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn lang_picks_one_translation_and_the_source_means_all() {
+        let (_dir, p) = project("en, ja, ko");
+        let c = &p.config;
+        assert_eq!(locales(c, None), ["ja", "ko"]);
+        assert_eq!(locales(c, Some("ko")), ["ko"]);
+        assert_eq!(locales(c, Some("en")), ["ja", "ko"]);
+    }
+
+    #[test]
+    fn a_page_pairs_by_relative_path_file_or_name() {
+        let (dir, p) = project("en, ja");
+        let ja = ["ja".to_owned()];
+        let by_name = pair(&p, &ja, "lab/a").unwrap();
+        assert_eq!(
+            (by_name.locale.as_str(), by_name.rel.as_str()),
+            ("ja", "lab/a.md")
+        );
+        assert_eq!(
+            by_name.source_file,
+            p.config.locale_root("en").join("lab/a.md")
+        );
+        assert_eq!(
+            by_name.translation_file,
+            p.config.locale_root("ja").join("lab/a.md")
+        );
+        // The source's file names the same pair; a page only the source has
+        // pairs with the translation it lacks.
+        let by_source = pair(
+            &p,
+            &ja,
+            dir.path().join("content/en/lab/a.md").to_str().unwrap(),
+        );
+        assert_eq!(
+            by_source.unwrap().translation_file,
+            by_name.translation_file
+        );
+        let lacking = pair(&p, &ja, "lab/only-source").unwrap();
+        assert!(!lacking.translation_file.exists());
+        let (bytes, page) = by_name.read_translation().unwrap();
+        assert_eq!(
+            (bytes.as_slice(), page.locale.as_str()),
+            ("# エー\n".as_bytes(), "ja")
+        );
+    }
+
+    #[test]
+    fn pages_that_name_no_single_translation_are_usage_errors() {
+        let (dir, p) = project("en, ja, ko");
+        let both = ["ja".to_owned(), "ko".to_owned()];
+        let one = ["ja".to_owned()];
+        let id = |locales: &[String], arg: &str| usage_id(pair(&p, locales, arg).err().unwrap());
+        assert_eq!(id(&both, "lab/a"), "drift-choose-locale");
+        assert_eq!(id(&[], "lab/a"), "drift-no-translations");
+        assert_eq!(id(&one, "lab/nothing"), "drift-page-not-found");
+        let lab_dir = dir.path().join("content/ja/lab");
+        assert_eq!(
+            id(&one, lab_dir.to_str().unwrap()),
+            "drift-page-is-directory"
+        );
+        let yaml = dir.path().join("labrun.yaml");
+        assert_eq!(id(&one, yaml.to_str().unwrap()), "drift-outside-content");
+    }
+}
