@@ -193,6 +193,28 @@ impl<'a> Report<'a> {
         self.project.display_path(p)
     }
 
+    /// The counts of one locale's pages.
+    fn total(&self, locale: &str) -> Counts {
+        let mut total = Counts::default();
+        for p in self.pages.iter().filter(|p| p.locale == locale) {
+            total.add(p);
+        }
+        total
+    }
+
+    /// One locale's summary line, above its table and after its annotations.
+    fn header(&self, locale: &str, total: &Counts) -> String {
+        t!(
+            "drift-header",
+            source = self.source_locale(),
+            locale = locale,
+            pages = total.source_pages,
+            percent = percent(total.translated_percent()),
+            orphans = total.orphan,
+            diverged = total.diverged
+        )
+    }
+
     fn level(&self, fails: bool, quiet: bool) -> &'static str {
         if fails {
             "error"
@@ -315,33 +337,11 @@ impl<'a> Report<'a> {
 
     fn text(&self, color: bool) -> String {
         let mut out = String::new();
-        let statuses = [
-            Status::Current,
-            Status::Stale,
-            Status::Unstamped,
-            Status::Unverifiable,
-            Status::Missing,
-            Status::Orphan,
-        ];
+        let statuses = Status::ALL;
         for locale in &self.locales {
             let labs: Vec<&LabSummary> = self.labs.iter().filter(|l| l.locale == *locale).collect();
-            let mut total = Counts::default();
-            for p in self.pages.iter().filter(|p| p.locale == *locale) {
-                total.add(p);
-            }
-            out.push_str(&ui::paint(
-                color,
-                Tone::Bold,
-                &t!(
-                    "drift-header",
-                    source = self.source_locale(),
-                    locale = locale.as_str(),
-                    pages = total.source_pages,
-                    percent = percent(total.translated_percent()),
-                    orphans = total.orphan,
-                    diverged = total.diverged
-                ),
-            ));
+            let total = self.total(locale);
+            out.push_str(&ui::paint(color, Tone::Bold, &self.header(locale, &total)));
             out.push('\n');
             // The table: one row per lab and a total row.
             let mut header = vec![t!("drift-col-lab"), t!("drift-col-source")];
@@ -456,19 +456,7 @@ impl<'a> Report<'a> {
             }
         }
         for l in &self.locales {
-            let mut total = Counts::default();
-            for p in self.pages.iter().filter(|p| p.locale == *l) {
-                total.add(p);
-            }
-            out.push_str(&t!(
-                "drift-header",
-                source = self.source_locale(),
-                locale = l.as_str(),
-                pages = total.source_pages,
-                percent = percent(total.translated_percent()),
-                orphans = total.orphan,
-                diverged = total.diverged
-            ));
+            out.push_str(&self.header(l, &self.total(l)));
             out.push('\n');
         }
         out
@@ -477,10 +465,7 @@ impl<'a> Report<'a> {
     fn json(&self) -> JsonReport<'_> {
         let mut totals = Vec::new();
         for l in &self.locales {
-            let mut counts = Counts::default();
-            for p in self.pages.iter().filter(|p| p.locale == *l) {
-                counts.add(p);
-            }
+            let counts = self.total(l);
             totals.push(JsonTotal {
                 locale: l.clone(),
                 counts,
