@@ -27,6 +27,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anstyle::{AnsiColor, Style};
 
+use crate::diag::Diagnostic;
+
 /// Whether to colour output written to stdout (`stderr = false`) or stderr.
 pub fn color_enabled(stderr: bool) -> bool {
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
@@ -224,9 +226,53 @@ pub fn output_error() -> Option<std::io::Error> {
     WRITE_ERROR.lock().unwrap_or_else(|p| p.into_inner()).take()
 }
 
+/// A path as the user should see it: relative to the current directory when
+/// it lies below it, so editors and terminals can open `file:line`.
+pub fn shown_path(path: &std::path::Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    match cwd.as_deref().and_then(|c| path.strip_prefix(c).ok()) {
+        Some(rel) => rel.display().to_string(),
+        None => path.display().to_string(),
+    }
+}
+
+/// Prints diagnostics to stderr, one line each.
+pub fn print_diagnostics(diags: &[Diagnostic]) {
+    let color = color_enabled(true);
+    for d in diags {
+        let tone = if d.is_error() {
+            Tone::Error
+        } else {
+            Tone::Warning
+        };
+        eprintln(&format!(
+            "{}:{}:{}: {}: {}",
+            shown_path(&d.file),
+            d.line,
+            d.col,
+            paint(color, tone, &format!("{}[{}]", d.severity.label(), d.rule)),
+            d.message
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_below_the_working_directory_are_shown_relative() {
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(
+            shown_path(&cwd.join("content").join("a.md")),
+            std::path::Path::new("content")
+                .join("a.md")
+                .display()
+                .to_string()
+        );
+        let elsewhere = std::path::Path::new("/nowhere-near/a.md");
+        assert_eq!(shown_path(elsewhere), elsewhere.display().to_string());
+    }
 
     #[test]
     fn clean_shows_what_would_drive_the_terminal() {

@@ -386,39 +386,9 @@ fn report_clap_error(e: &clap::Error) -> u8 {
     }
 }
 
-/// A path as the user should see it: relative to the current directory when
-/// it lies below it, so editors and terminals can open `file:line`.
-pub fn shown_path(path: &std::path::Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    match cwd.as_deref().and_then(|c| path.strip_prefix(c).ok()) {
-        Some(rel) => rel.display().to_string(),
-        None => path.display().to_string(),
-    }
-}
-
-/// Prints diagnostics to stderr, one line each.
-pub fn print_diagnostics(diags: &[Diagnostic]) {
-    let color = ui::color_enabled(true);
-    for d in diags {
-        let tone = if d.is_error() {
-            Tone::Error
-        } else {
-            Tone::Warning
-        };
-        ui::eprintln(&format!(
-            "{}:{}:{}: {}: {}",
-            shown_path(&d.file),
-            d.line,
-            d.col,
-            ui::paint(color, tone, &format!("{}[{}]", d.severity.label(), d.rule)),
-            d.message
-        ));
-    }
-}
-
 fn report_error(e: &Error) {
     if let Error::Content { diagnostics } = e {
-        print_diagnostics(diagnostics);
+        ui::print_diagnostics(diagnostics);
     }
     let color = ui::color_enabled(true);
     ui::eprintln(&format!(
@@ -578,7 +548,7 @@ pub fn gate<'a>(
     extra: Vec<Diagnostic>,
 ) -> Result<(), Error> {
     let warnings = project.config.check.policy().gate(pages, extra)?;
-    print_diagnostics(&warnings);
+    ui::print_diagnostics(&warnings);
     Ok(())
 }
 

@@ -179,7 +179,7 @@ fn finish(
         .check
         .policy()
         .apply(diags, |f| pages.get(f).copied());
-    super::print_diagnostics(&diags);
+    ui::print_diagnostics(&diags);
     Ok(if diags.iter().any(|d| d.is_error()) {
         exit::FAILED
     } else {

@@ -40,7 +40,7 @@ use crate::i18n::Msg;
 use crate::model::SourceHash;
 use crate::msg;
 
-use super::explain::{self, GitError, Revision};
+use super::history::{self, GitError, Revision};
 use super::{PageDrift, Status};
 
 /// What git history says about one translation.
@@ -113,7 +113,7 @@ impl History {
         let Some(first) = dirs.iter().find(|d| d.is_dir()) else {
             return Ok(None);
         };
-        let top = match explain::git(first, &["rev-parse", "--show-toplevel"]) {
+        let top = match history::git(first, &["rev-parse", "--show-toplevel"]) {
             Ok(out) => PathBuf::from(String::from_utf8_lossy(&out).trim()),
             Err(GitError::Failed { .. } | GitError::Missing) => return Ok(None),
             Err(e) => return Err(git_error(e)),
@@ -121,10 +121,10 @@ impl History {
         let top = std::fs::canonicalize(&top).unwrap_or(top);
         let mut shallow = HashSet::new();
         let is_shallow =
-            explain::git(&top, &["rev-parse", "--is-shallow-repository"]).map_err(git_error)?;
+            history::git(&top, &["rev-parse", "--is-shallow-repository"]).map_err(git_error)?;
         if String::from_utf8_lossy(&is_shallow).trim() == "true" {
             let file =
-                explain::git(&top, &["rev-parse", "--git-path", "shallow"]).map_err(git_error)?;
+                history::git(&top, &["rev-parse", "--git-path", "shallow"]).map_err(git_error)?;
             let file = PathBuf::from(String::from_utf8_lossy(&file).trim());
             let file = if file.is_absolute() {
                 file
@@ -141,7 +141,7 @@ impl History {
             .map(|rel| if rel.is_empty() { ".".to_owned() } else { rel })
             .collect();
         // A repository without commits has no history to read.
-        if explain::git(&top, &["rev-parse", "--verify", "-q", "HEAD"]).is_err() {
+        if history::git(&top, &["rev-parse", "--verify", "-q", "HEAD"]).is_err() {
             return Ok(Some(History {
                 top,
                 commits: Vec::new(),
@@ -160,7 +160,7 @@ impl History {
             "--",
         ];
         args.extend(specs.iter().map(String::as_str));
-        let out = explain::git(&top, &args).map_err(git_error)?;
+        let out = history::git(&top, &args).map_err(git_error)?;
         let commits = parse_log(&String::from_utf8_lossy(&out));
         let mut by_path: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         for (i, c) in commits.iter().enumerate() {
@@ -373,7 +373,7 @@ fn read_objects(top: &Path, specs: &[String]) -> Result<Vec<Option<Vec<u8>>>, Er
         .wait_with_output()
         .map_err(|e| failed(e.to_string()))?;
     let _ = writer.join();
-    Ok(explain::parse_batch(&out.stdout))
+    Ok(history::parse_batch(&out.stdout))
 }
 
 /// Settles the status of the pages that git history decides under the
@@ -524,7 +524,7 @@ pub fn explain(
     let git = page.git.as_ref().expect("apply sets the basis");
     let now = std::fs::read(source).map_err(|e| Error::io(source, e))?;
     let diff = match (&git.translated_at, page.status) {
-        (Some(at), Status::Stale) => explain::unified_diff(
+        (Some(at), Status::Stale) => history::unified_diff(
             git.source_then.as_deref().unwrap_or_default(),
             &now,
             &format!("{src_name}@{}", at.short),
@@ -608,7 +608,7 @@ pub fn explain(
     }
     if !diff.is_empty() {
         ui::println("");
-        ui::print(&explain::paint_diff(&diff, color));
+        ui::print(&history::paint_diff(&diff, color));
     }
     Ok(true)
 }

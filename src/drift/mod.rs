@@ -10,7 +10,10 @@
 pub mod compare;
 pub mod explain;
 pub mod git;
+pub mod history;
+pub mod report;
 pub mod stamp;
+pub mod target;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -80,6 +83,11 @@ pub fn md5_hex(bytes: &[u8]) -> String {
 pub fn hash_file(path: &Path) -> Result<String, Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     Ok(md5_hex(&bytes))
+}
+
+/// A hash as people read it: its first eight characters.
+pub fn short_hash(h: &str) -> String {
+    h.chars().take(8).collect()
 }
 
 /// Whether a recorded value can be an MD5 at all.
@@ -480,6 +488,29 @@ pub fn orphan_suggestion(source: &Tree, target: &Tree, rel: &str) -> Option<Stri
         .map(Candidate::new)
         .collect();
     suggest_sources(&orphans, &candidates)[at].map(|p| p.rel.clone())
+}
+
+/// Pages whose front matter cannot be read would be reported wrongly
+/// (unstamped, or with ordering changes): drift stops on them. Other parse
+/// problems, such as a bash block that lost every `$ ` prompt, are what drift
+/// reports.
+pub fn refuse_on_unreadable<'a>(pages: impl IntoIterator<Item = &'a Page>) -> Result<(), Error> {
+    let errors: Vec<_> = pages
+        .into_iter()
+        .flat_map(|p| {
+            p.diagnostics.iter().filter(|d| {
+                d.is_error() && (d.rule.starts_with("front-matter/") || d.rule == "file/not-utf8")
+            })
+        })
+        .cloned()
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Content {
+            diagnostics: errors,
+        })
+    }
 }
 
 /// Per-lab counts, labs in order of first appearance, for one locale's pages.

@@ -4,10 +4,16 @@
 
 use std::path::Path;
 
+use crate::content::Project;
+use crate::error::Error;
 use crate::i18n::Msg;
 use crate::markdown;
 use crate::model::{Page, SOURCE_HASH_FIELDS};
-use crate::msg;
+use crate::ui::{self, Tone};
+use crate::{msg, t};
+
+use super::short_hash;
+use super::target::Pair;
 
 /// The field written when a page has none.
 pub const DEFAULT_FIELD: &str = "tmdTranslationSourceHash";
@@ -268,6 +274,119 @@ pub fn plan(
         bytes: stamped,
         hash,
     })
+}
+
+/// How `drift stamp` went; over several pages the worst decides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Every page stamped, or already current.
+    Done,
+    /// A page was refused: missing, orphaned, diverged, or not stampable.
+    Refused,
+    /// A stamped page could not be written.
+    WriteFailed,
+}
+
+/// `labrun drift stamp`: records each source's hash in its reviewed
+/// translation, saying on stdout what was stamped and on stderr what was
+/// refused and why. `force` stamps a page that no longer runs the same lab
+/// as its source; `color` paints stderr. One page's refusal does not stop
+/// the others.
+pub fn run(project: &Project, pairs: &[Pair], force: bool, color: bool) -> Result<Outcome, Error> {
+    let mut outcome = Outcome::Done;
+    let refuse = |m: Msg| {
+        ui::eprintln(&format!(
+            "{}: {}",
+            ui::paint(color, Tone::Error, &t!("drift-not-stamped")),
+            m
+        ));
+    };
+    for pair in pairs {
+        let src_name = project.display_path(&pair.source_file);
+        let tr_name = project.display_path(&pair.translation_file);
+        if !pair.translation_file.is_file() {
+            refuse(msg!("drift-no-translation", file = tr_name.as_str()));
+            outcome = outcome.max(Outcome::Refused);
+            continue;
+        }
+        if !pair.source_file.is_file() {
+            refuse(msg!(
+                "drift-stamp-orphan",
+                file = tr_name.as_str(),
+                source = src_name.as_str()
+            ));
+            outcome = outcome.max(Outcome::Refused);
+            continue;
+        }
+        let (src_bytes, src_page) = pair.read_source()?;
+        let (bytes, page) = pair.read_translation()?;
+        let (stamped, hash) = match plan(&src_page, &src_bytes, &page, &bytes, force) {
+            Ok(Plan::Write { bytes, hash }) => (bytes, hash),
+            Ok(Plan::Current) => {
+                ui::println(&t!("drift-stamp-already", file = tr_name.as_str()));
+                continue;
+            }
+            Err(Refusal::Diverged(differences)) => {
+                for d in &differences {
+                    ui::eprintln(&format!(
+                        "  {}:{} ↔ {}:{}  {}",
+                        src_name, d.source_line, tr_name, d.translation_line, d.message
+                    ));
+                }
+                refuse(msg!(
+                    "drift-stamp-diverged",
+                    file = tr_name.as_str(),
+                    count = differences.len()
+                ));
+                outcome = outcome.max(Outcome::Refused);
+                continue;
+            }
+            Err(Refusal::Stamp(e)) => {
+                if e == StampError::BadFrontMatter {
+                    ui::print_diagnostics(&page.diagnostics);
+                }
+                refuse(e.message(&tr_name));
+                outcome = outcome.max(Outcome::Refused);
+                continue;
+            }
+            Err(Refusal::VerifyFailed) => {
+                refuse(msg!("drift-stamp-verify-failed", file = tr_name.as_str()));
+                outcome = outcome.max(Outcome::Refused);
+                continue;
+            }
+        };
+        // Only inside the project, and never through a link: a page in a
+        // pull request may point anywhere the CI user can write.
+        let written = crate::files::require_inside(project.root(), &pair.translation_file)
+            .and_then(|()| crate::files::write_atomic(&pair.translation_file, &stamped));
+        if let Err(e) = written {
+            refuse(msg!(
+                "drift-stamp-write-failed",
+                file = tr_name.as_str(),
+                detail = e.message().text()
+            ));
+            outcome = outcome.max(Outcome::WriteFailed);
+            continue;
+        }
+        let field = page
+            .front
+            .source_hash
+            .as_ref()
+            .map_or(DEFAULT_FIELD, |h| h.field.as_str());
+        let old = page
+            .front
+            .source_hash
+            .as_ref()
+            .map_or_else(|| t!("drift-value-none"), |h| short_hash(&h.value));
+        ui::println(&t!(
+            "drift-stamped",
+            file = tr_name.as_str(),
+            field = field,
+            old = old,
+            new = short_hash(&hash)
+        ));
+    }
+    Ok(outcome)
 }
 
 #[cfg(test)]

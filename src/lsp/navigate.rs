@@ -13,7 +13,7 @@ use lsp_types::{
 
 use crate::check::incremental::Workspace;
 use crate::check::normalize;
-use crate::drift::{Status, explain};
+use crate::drift::{Status, history};
 use crate::manifest::{Manifest, normalize_relative};
 use crate::model::{Directive, Page};
 use crate::render::time::{self, Durations};
@@ -188,14 +188,14 @@ fn translation(ws: &Workspace, page: &Page) -> Option<String> {
         Status::Unstamped => t!("lsp-translation-unstamped", source = source),
         Status::Stale => {
             let recorded = page.front.source_hash.as_ref()?;
-            match explain::find_version(&s.source, &recorded.value) {
-                Ok(explain::HistoryMatch {
+            match history::find_version(&s.source, &recorded.value) {
+                Ok(history::HistoryMatch {
                     revision: Some(r),
                     content,
                     ..
                 }) => {
                     let current = std::fs::read(&s.source).ok()?;
-                    let diff = explain::unified_diff(
+                    let diff = history::unified_diff(
                         &content,
                         &current,
                         &format!("{source}@{}", r.short),

@@ -333,7 +333,7 @@ impl Observer for Console {
         if let Some(bar) = &self.bar {
             bar.inc(self.block_ms);
         }
-        let file = crate::cli::shown_path(&page.file);
+        let file = ui::shown_path(&page.file);
         if b.status.is_failure() {
             for l in self.failure_lines(&file, b) {
                 self.println(&l);
@@ -427,7 +427,7 @@ impl Observer for Console {
         commands: &[String],
         stop: &Stop,
     ) -> StepChoice {
-        let mut text = format!("{}:{}\n", crate::cli::shown_path(&page.file), block.line);
+        let mut text = format!("{}:{}\n", ui::shown_path(&page.file), block.line);
         for c in commands {
             for (i, l) in c.lines().enumerate() {
                 text.push_str(if i == 0 { "  $ " } else { "    " });
