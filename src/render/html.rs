@@ -21,7 +21,7 @@ use crate::msg;
 
 use super::highlight::{Highlighter, Token};
 use super::terminal::markdown_options;
-use super::{CodeLine, Prepared, View, YamlView, html_path, relative_url, site};
+use super::{CodeLine, Prepared, View, YamlView, html_path, relative_url};
 
 const TEMPLATES: [(&str, &str); 9] = [
     ("image.html", include_str!("templates/image.html.tera")),
@@ -115,7 +115,7 @@ impl Links<'_> {
         let targets = std::iter::once((self.locale.as_str(), self.rendered))
             .chain(self.fallback.as_ref().map(|(l, set)| (l.as_str(), *set)));
         for (locale, set) in targets {
-            if let Some((page, frag)) = site::link_target(&self.dir, dest, set) {
+            if let Some((page, frag)) = link_target(&self.dir, dest, set) {
                 let url = relative_url(&self.from, &html_path(locale, &page));
                 return Some(if frag.is_empty() {
                     url
@@ -467,6 +467,50 @@ pub fn page_body(t: &Templates, p: &Prepared<'_>, links: &Links<'_>) -> String {
         Some((&p.doc, &pieces)),
         links,
     )
+}
+
+/// Where a relative link of a page in `dir` leads among `pages` (page paths
+/// of one locale): the page and the fragment. `None` for links that leave
+/// the locale root or name no page.
+pub fn link_target(dir: &str, dest: &str, pages: &HashSet<String>) -> Option<(String, String)> {
+    if dest.is_empty() || dest.starts_with(['#', '/']) || dest.contains(':') {
+        return None;
+    }
+    let (path, frag) = dest.split_once('#').unwrap_or((dest, ""));
+    let path = path.split('?').next().unwrap_or("");
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let target = parts.join("/");
+    let join = |name: &str| {
+        if target.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{target}/{name}")
+        }
+    };
+    [
+        target.clone(),
+        format!("{target}.md"),
+        format!("{target}.mdx"),
+        join("index.md"),
+        join("_index.md"),
+        join("index.mdx"),
+    ]
+    .into_iter()
+    .find(|c| pages.contains(c))
+    .map(|found| (found, frag.to_owned()))
 }
 
 #[cfg(test)]

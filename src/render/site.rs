@@ -43,50 +43,6 @@ pub struct Site {
     pub locales: Vec<LocalePages>,
 }
 
-/// Where a relative link of a page in `dir` leads among `pages` (page paths
-/// of one locale): the page and the fragment. `None` for links that leave
-/// the locale root or name no page.
-pub fn link_target(dir: &str, dest: &str, pages: &HashSet<String>) -> Option<(String, String)> {
-    if dest.is_empty() || dest.starts_with(['#', '/']) || dest.contains(':') {
-        return None;
-    }
-    let (path, frag) = dest.split_once('#').unwrap_or((dest, ""));
-    let path = path.split('?').next().unwrap_or("");
-    let mut parts: Vec<&str> = if dir.is_empty() {
-        Vec::new()
-    } else {
-        dir.split('/').collect()
-    };
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    let target = parts.join("/");
-    let join = |name: &str| {
-        if target.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{target}/{name}")
-        }
-    };
-    [
-        target.clone(),
-        format!("{target}.md"),
-        format!("{target}.mdx"),
-        join("index.md"),
-        join("_index.md"),
-        join("index.mdx"),
-    ]
-    .into_iter()
-    .find(|c| pages.contains(c))
-    .map(|found| (found, frag.to_owned()))
-}
-
 impl Site {
     /// Every page of every tree (trees source locale first).
     pub fn workshop(project: &Project, trees: &[&Tree]) -> Site {
@@ -121,7 +77,7 @@ impl Site {
                     continue;
                 };
                 for l in page.links.iter().filter(|l| l.kind == LinkKind::Link) {
-                    if let Some((target, _)) = link_target(page.dir(), &l.dest, &all)
+                    if let Some((target, _)) = html::link_target(page.dir(), &l.dest, &all)
                         && wanted.insert(target.clone())
                     {
                         todo.push(target);
@@ -588,7 +544,7 @@ mod tests {
         let pages: HashSet<String> = ["a/index.md", "a/b.md", "c/index.md", "index.md"]
             .map(String::from)
             .into();
-        let t = |dir: &str, dest: &str| link_target(dir, dest, &pages);
+        let t = |dir: &str, dest: &str| html::link_target(dir, dest, &pages);
         assert_eq!(t("a", "./b.md"), Some(("a/b.md".into(), String::new())));
         assert_eq!(t("a", "b#x"), Some(("a/b.md".into(), "x".into())));
         assert_eq!(
