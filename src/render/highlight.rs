@@ -10,9 +10,10 @@
 //! syntect theme, so the colours are chosen to stay readable on the
 //! manifest range tints and the callout backgrounds.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
 
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
@@ -26,7 +27,6 @@ pub struct Token {
 /// Code of one language, highlighted line after line (the state of
 /// multi-line constructs carries over).
 pub struct Highlighter {
-    syntax: &'static SyntaxReference,
     state: ParseState,
     stack: ScopeStack,
 }
@@ -55,16 +55,9 @@ impl Highlighter {
         }
         let syntax = SYNTAXES.find_syntax_by_token(grammar_token(&lang))?;
         Some(Highlighter {
-            syntax,
             state: ParseState::new(syntax),
             stack: ScopeStack::new(),
         })
-    }
-
-    /// Starts afresh (a new command of a `bash` block).
-    pub fn reset(&mut self) {
-        self.state = ParseState::new(self.syntax);
-        self.stack = ScopeStack::new();
     }
 
     /// The tokens of one line (without its line break).
@@ -104,6 +97,28 @@ impl Highlighter {
         }
         out
     }
+}
+
+/// The tokens of each line of `text` in `lang`, highlighted as one piece
+/// (multi-line constructs carry over); `None` for a language labrun does
+/// not highlight. Remembered for the run: a site shows the same manifest
+/// and the same commands on many pages (each translation repeats its
+/// source's), and highlighting is most of what an HTML page costs.
+pub fn text(lang: &str, text: &str) -> Option<std::sync::Arc<Vec<Vec<Token>>>> {
+    type Key = (String, String);
+    type Cache = std::sync::Mutex<HashMap<Key, Option<std::sync::Arc<Vec<Vec<Token>>>>>>;
+    static CACHE: LazyLock<Cache> = LazyLock::new(Default::default);
+    let key = (lang.to_owned(), text.to_owned());
+    if let Some(hit) = CACHE.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        return hit.clone();
+    }
+    let lines = Highlighter::new(lang)
+        .map(|mut h| std::sync::Arc::new(text.split('\n').map(|l| h.line(l)).collect()));
+    CACHE
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(key, lines.clone());
+    lines
 }
 
 /// labrun's class for a scope stack: the innermost scope that has one. A

@@ -19,7 +19,7 @@ use crate::i18n::Lang;
 use crate::model::Page;
 use crate::msg;
 
-use super::highlight::{Highlighter, Token};
+use super::highlight::{self, Token};
 use super::terminal::markdown_options;
 use super::{CodeLine, Prepared, View, YamlView, html_path, relative_url};
 
@@ -307,38 +307,45 @@ struct CodeLineCtx {
     tokens: Vec<Token>,
 }
 
-/// Text as tokens: highlighted when the language is known, one plain token
-/// otherwise. Lines of a multi-line text are highlighted in turn.
-fn tokens(h: Option<&mut Highlighter>, text: &str) -> Vec<Token> {
-    match h {
-        Some(h) => {
-            let mut out = Vec::new();
-            for (i, line) in text.split('\n').enumerate() {
-                if i > 0 {
-                    out.push(Token {
-                        class: None,
-                        text: "\n".to_owned(),
-                    });
-                }
-                out.extend(h.line(line));
-            }
-            out
-        }
-        None => vec![Token {
+/// Text as tokens: highlighted when `lang` is known (lines of a multi-line
+/// text in turn, as one piece), one plain token otherwise.
+fn tokens(lang: Option<&str>, text: &str) -> Vec<Token> {
+    let plain = || {
+        vec![Token {
             class: None,
             text: text.to_owned(),
-        }],
+        }]
+    };
+    let Some(lines) = lang.and_then(|l| highlight::text(l, text)) else {
+        return plain();
+    };
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push(Token {
+                class: None,
+                text: "\n".to_owned(),
+            });
+        }
+        out.extend(line.iter().cloned());
     }
+    out
 }
 
 fn yaml_html(t: &Templates, y: &YamlView, id: &str, lang: Lang, links: &Links<'_>) -> String {
-    let mut h = Highlighter::new("yaml");
+    // The shown lines highlighted as one text (a block scalar spans lines).
+    let text: Vec<&str> = y.lines.iter().map(|l| l.text.as_str()).collect();
+    let highlighted = highlight::text("yaml", &text.join("\n"));
     let lines: Vec<LineCtx> = y
         .lines
         .iter()
-        .map(|l| LineCtx {
+        .enumerate()
+        .map(|(i, l)| LineCtx {
             number: l.number,
-            tokens: tokens(h.as_mut(), &l.text),
+            tokens: match highlighted.as_ref().and_then(|h| h.get(i)) {
+                Some(t) => t.clone(),
+                None => tokens(None, &l.text),
+            },
             callout: l.range.map(|r| y.ranges[r].number),
             parity: match l.range {
                 Some(r) if y.ranges[r].even => "even",
@@ -373,32 +380,45 @@ fn views_html(t: &Templates, p: &Prepared<'_>, links: &Links<'_>) -> Vec<String>
             let mut ctx = Context::new();
             match v {
                 View::Code(c) => {
-                    let mut h = Highlighter::new(&c.lang);
                     let mut commands = Vec::new();
+                    // Code that is no command (a file shown) is one text.
+                    let code: Vec<&str> = c
+                        .lines
+                        .iter()
+                        .filter_map(|l| match l {
+                            CodeLine::Code(s) => Some(s.as_str()),
+                            _ => None,
+                        })
+                        .collect();
+                    let code = highlight::text(&c.lang, &code.join("\n"));
+                    let mut code_line = 0;
                     let lines: Vec<CodeLineCtx> = c
                         .lines
                         .iter()
                         .map(|l| match l {
+                            // Each command parses on its own: output lines
+                            // between them are no shell.
                             CodeLine::Command(s) => {
-                                // Each command parses on its own: output
-                                // lines between them are no shell.
-                                if let Some(h) = h.as_mut() {
-                                    h.reset();
-                                }
                                 commands.push(s.as_str());
                                 CodeLineCtx {
                                     kind: "command",
-                                    tokens: tokens(h.as_mut(), s),
+                                    tokens: tokens(Some(&c.lang), s),
                                 }
                             }
                             CodeLine::Output(s) => CodeLineCtx {
                                 kind: "output",
                                 tokens: tokens(None, s),
                             },
-                            CodeLine::Code(s) => CodeLineCtx {
-                                kind: "code",
-                                tokens: tokens(h.as_mut(), s),
-                            },
+                            CodeLine::Code(s) => {
+                                code_line += 1;
+                                CodeLineCtx {
+                                    kind: "code",
+                                    tokens: match code.as_ref().and_then(|h| h.get(code_line - 1)) {
+                                        Some(t) => t.clone(),
+                                        None => tokens(None, s),
+                                    },
+                                }
+                            }
                         })
                         .collect();
                     ctx.insert("lang", &c.lang);
