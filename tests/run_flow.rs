@@ -59,10 +59,21 @@ fn a_failure_skips_the_rest_of_its_page_and_is_reported_in_full() {
     assert!(!out.contains("never printed"), "{out}");
     let log_line = b["log_line"].as_u64().unwrap() as usize;
     let log = std::fs::read_to_string(b["log"].as_str().unwrap()).unwrap();
+    // Each command, then its output, as a terminal shows them; the
+    // command the failure ended the block before never shows.
+    let from_header: Vec<&str> = log.lines().skip(log_line - 1).take(5).collect();
     assert_eq!(
-        log.lines().nth(log_line - 1),
-        Some("==> content/en/failing/index.md:10")
+        from_header,
+        [
+            "==> content/en/failing/index.md:10",
+            "$ echo about to fail",
+            "about to fail",
+            "$ sh -c 'echo boom >&2; exit 3'",
+            "boom",
+        ],
+        "{log}"
     );
+    assert!(!log.contains("$ echo never printed"), "{log}");
     assert!(
         out.contains(&format!("{}:{log_line}", b["log"].as_str().unwrap())),
         "{out}"

@@ -8,7 +8,9 @@
 //! - [`report`]: the JSON and JUnit reports, and merging them;
 //! - [`shard`]: splitting a workshop across CI jobs;
 //! - [`progress`]: what the person or the CI log sees;
-//! - [`requires`]: the commands a lab's environments need.
+//! - [`requires`]: the commands a lab's environments need;
+//! - [`transcript`]: a block as a terminal shows it: its script, and its
+//!   output per command.
 
 pub mod prepare;
 pub mod procs;
@@ -19,6 +21,7 @@ pub mod runner;
 pub mod session;
 pub mod shard;
 pub mod state;
+pub mod transcript;
 
 use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::net::UnixStream;

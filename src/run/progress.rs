@@ -395,10 +395,16 @@ impl Observer for Console {
         self.println(table.trim_end());
     }
 
-    fn ask_step(&mut self, page: &Page, block: &Block, _script: &str, stop: &Stop) -> StepChoice {
+    fn ask_step(
+        &mut self,
+        page: &Page,
+        block: &Block,
+        commands: &[String],
+        stop: &Stop,
+    ) -> StepChoice {
         let mut text = format!("{}:{}\n", crate::cli::shown_path(&page.file), block.line);
-        for c in &block.commands {
-            for (i, l) in c.text.lines().enumerate() {
+        for c in commands {
+            for (i, l) in c.lines().enumerate() {
                 text.push_str(if i == 0 { "  $ " } else { "    " });
                 text.push_str(l);
                 text.push('\n');

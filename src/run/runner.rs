@@ -101,8 +101,15 @@ pub trait Observer {
     fn lab_done(&mut self, lab: &LabReport);
     /// `--check-leaks`: what the lab left in the cluster, as a table.
     fn leaks(&mut self, table: &str);
-    /// `--step`: show the block and ask.
-    fn ask_step(&mut self, page: &Page, block: &Block, script: &str, stop: &Stop) -> StepChoice;
+    /// `--step`: show the block's commands as they will run (`VAR::`
+    /// values substituted) and ask.
+    fn ask_step(
+        &mut self,
+        page: &Page,
+        block: &Block,
+        commands: &[String],
+        stop: &Stop,
+    ) -> StepChoice;
 }
 
 /// Runs labs one after the other; carries `--bail`, `--from`, `--step` quit
@@ -203,26 +210,6 @@ pub fn tail(bytes: &[u8], n: usize) -> Vec<String> {
             }
         })
         .collect()
-}
-
-/// The script a block's subshell runs. Each command is announced on the
-/// control pipe (so a timeout can name it) and checked: the first command
-/// that fails ends the block, as a careful person would stop, and reports
-/// its line. `raw=true` runs the text as it is and only its status counts.
-pub fn block_script(block: &Block, vars: &BTreeMap<String, String>) -> String {
-    let mut s = String::new();
-    for c in &block.commands {
-        s.push_str(&format!("builtin printf 'cmd\\0%s\\0' {} >&3\n", c.line));
-        s.push_str(&crate::config::substitute_vars(&c.text, vars));
-        s.push('\n');
-        if !block.annotations.raw {
-            s.push_str(&format!(
-                "__lr_rc=$?; [[ $__lr_rc == 0 ]] || __lr_end \"$__lr_rc\" {}\n",
-                c.line
-            ));
-        }
-    }
-    s
 }
 
 /// Problems a run finds before it starts, under the same rule ids as
@@ -566,7 +553,8 @@ impl<'a> Runner<'a> {
             .map_err(io)?;
         let f = sess
             .run_block(
-                super::prepare::CLEANUP,
+                "cleanup",
+                &super::transcript::plain_script(super::prepare::CLEANUP),
                 &log_path,
                 Duration::from_secs(self.settings.block_timeout),
                 &mut |_| {},
@@ -685,9 +673,11 @@ impl<'a> Runner<'a> {
             } else if from_line.is_some_and(|l| block.line < l) {
                 skip(SkipReason::From)
             } else {
-                let script = block_script(block, &self.settings.variables);
+                let script = super::transcript::block_script(block, &self.settings.variables);
                 let choice = if self.settings.step {
-                    self.obs.ask_step(page, block, &script, &self.stop)
+                    let commands: Vec<String> =
+                        script.commands.iter().map(|c| c.text.clone()).collect();
+                    self.obs.ask_step(page, block, &commands, &self.stop)
                 } else {
                     StepChoice::Run
                 };
@@ -746,7 +736,7 @@ impl<'a> Runner<'a> {
         sess: &mut Session,
         page: &Page,
         block: &Block,
-        script: &str,
+        script: &super::transcript::BlockScript,
         log: &mut PageLog,
     ) -> Result<BlockReport, Error> {
         let a = &block.annotations;
@@ -799,14 +789,10 @@ impl<'a> Runner<'a> {
             }
         }
 
-        let mut header = format!("==> {}:{}\n", self.display(&page.file), block.line);
-        for c in &block.commands {
-            for (i, l) in c.text.lines().enumerate() {
-                header.push_str(if i == 0 { "$ " } else { "  " });
-                header.push_str(l);
-                header.push('\n');
-            }
-        }
+        // The block's commands follow in the log as they run, each before
+        // its output ([`super::transcript`]).
+        let shown = self.display(&page.file);
+        let header = format!("==> {shown}:{}\n", block.line);
         report.log_line = Some(log.write(&header).map_err(io)?);
         let start_bytes = log.bytes;
         let mut streamed = start_bytes;
@@ -824,14 +810,23 @@ impl<'a> Runner<'a> {
                 }
                 Event::Tick => {}
             };
-            sess.run_block(script, &log_path, Duration::from_secs(timeout), &mut on)
-                .map_err(io)?
+            sess.run_block(
+                &shown,
+                &script.text,
+                &log_path,
+                Duration::from_secs(timeout),
+                &mut on,
+            )
+            .map_err(io)?
         };
-        let output = log.catch_up().map_err(io)?;
+        let region = log.catch_up().map_err(io)?;
         if verbose && log.bytes > streamed {
             let from = (streamed - start_bytes) as usize;
-            self.obs.output(&output[from.min(output.len())..]);
+            self.obs.output(&region[from.min(region.len())..]);
         }
+        let (before, outputs) =
+            super::transcript::split(&region, start_bytes, script, &finished.commands);
+        let output = super::transcript::joined(&before, &outputs);
         report.output_tail = tail(&output, TAIL_LINES);
         self.classify(&mut report, block, &finished);
         if !report.status.is_failure()

@@ -21,9 +21,18 @@
 //! started other than the fork, which is what makes this several times
 //! cheaper than a new `bash -c` per block (see `benches/run_overhead.rs`).
 //!
+//! The block's script is a file the subshell sources (`.`) under the page's
+//! name, relative to a private directory it steps into just for that: bash
+//! names the file it reads in its diagnostics, and the script keeps each
+//! command on its page line ([`super::transcript`]), so an error reads
+//! `content/en/lab/index.md: line 7: greet: command not found`. The script's
+//! first line steps back (and restores `OLDPWD`); a directory that is gone
+//! or closed is not left, and the file is then sourced by its full path.
+//!
 //! Messages on the control pipe are NUL-separated fields: `pid <pid>` (the
 //! subshell, first thing; only one process writes at a time, so records
-//! never interleave), `cmd <line>` (a command starts),
+//! never interleave), `cmd <line> <offset>` (a command starts; its output
+//! starts at that offset of the log, empty when unknown),
 //! `state <10 fields>` (the dump), `done <pid> <status>` (the keeper reaped
 //! the block). A block killed for its timeout sends no dump: the keeper keeps
 //! the state from before it.
@@ -49,6 +58,7 @@ use nix::unistd::Pid;
 use super::Stop;
 use super::procs::{self, Targets};
 use super::state::{self, Dump, ShellState, quote};
+use super::transcript::CommandStart;
 
 /// How long a block gets between SIGTERM and SIGKILL.
 pub const KILL_GRACE: Duration = Duration::from_secs(2);
@@ -130,6 +140,8 @@ pub struct Finished {
     pub dump: Option<Dump>,
     /// The last command that started (its page line).
     pub last_command: Option<u32>,
+    /// Every command that started, in order (blocks only).
+    pub commands: Vec<CommandStart>,
     pub elapsed: Duration,
 }
 
@@ -149,7 +161,7 @@ enum Msg {
     Pid(i32),
     /// The dump is in the scratch file.
     Dumped,
-    Cmd(u32),
+    Cmd(u32, Option<u64>),
     State(Vec<Vec<u8>>),
     Done(i32, i32),
 }
@@ -166,6 +178,8 @@ pub struct Session {
     stop: Stop,
     closed: bool,
     scratch: Option<Scratch>,
+    /// Where block scripts are written, under their pages' names.
+    sources: tempfile::TempDir,
 }
 
 /// In-memory files the keeper reaches through `/proc/<labrun>/fd/N`: the
@@ -218,6 +232,7 @@ impl Session {
             .create(true)
             .append(true)
             .open(&opts.log)?;
+        let sources = tempfile::Builder::new().prefix("labrun-src-").tempdir()?;
         let mut cmd = Command::new(&opts.bash);
         cmd.args(["--noprofile", "--norc", "-s"])
             .current_dir(&opts.work_dir)
@@ -261,6 +276,7 @@ impl Session {
             stop,
             closed: false,
             scratch: Scratch::new(),
+            sources,
         };
         let mut init = String::from(PRELUDE);
         if let Some(sc) = &session.scratch {
@@ -329,19 +345,30 @@ impl Session {
         self.send(text)
     }
 
-    /// Runs a block's script (already prepared: commands, checks) in a
-    /// subshell of its own, its output appended to `log`.
+    /// Runs a block's script ([`super::transcript::block_script`]) in a
+    /// subshell of its own, its output appended to `log`. `name` is the
+    /// page as bash should name it in its diagnostics (a relative path).
     pub fn run_block(
         &mut self,
+        name: &str,
         script: &str,
         log: &Path,
         timeout: Duration,
         on: &mut dyn FnMut(Event),
     ) -> std::io::Result<Finished> {
+        let name = source_name(name);
+        let file = self.sources.path().join(&name);
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&file, script)?;
+        let dir = self.sources.path().to_string_lossy();
+        let log = quote(&log.to_string_lossy());
         let line = format!(
-            "builtin set -m; ( builtin set +m; builtin printf 'pid\\0%s\\0' \"$BASHPID\" >&3; builtin trap '__lr_end \"$?\" 0' EXIT; __lr_b={}; builtin eval \"$__lr_b\"; __lr_end \"$?\" 0 ) </dev/null >>{} 2>&1 & builtin set +m; __lr_wait \"$!\"\n",
-            quote(script),
-            quote(&log.to_string_lossy())
+            "builtin set -m; ( {{ builtin set +m; builtin printf 'pid\\0%s\\0' \"$BASHPID\" >&3; builtin trap '{{ __lr_end \"$?\" 0; }} 2>/dev/null' EXIT; __lr_x=$-; builtin set +x; builtin exec {{__lr_cap}}>>{log}; __lr_pwd=$PWD; builtin unset -v __lr_opwd __lr_moved; [[ -z ${{OLDPWD+set}} ]] || __lr_opwd=$OLDPWD; [[ -d $PWD && -x $PWD ]] && builtin cd -- {dir} && __lr_moved=1; }} 2>/dev/null; if [[ -n ${{__lr_moved-}} ]]; then builtin . {rel}; else builtin . {abs}; fi; {{ __lr_end \"$?\" 0; }} 2>/dev/null ) </dev/null >>{log} 2>&1 & builtin set +m; __lr_wait \"$!\"\n",
+            dir = quote(&dir),
+            rel = quote(&name),
+            abs = quote(&file.to_string_lossy()),
         );
         let finished = self.run_job(&line, timeout, on)?;
         if let Some(dump) = &finished.dump {
@@ -397,6 +424,7 @@ impl Session {
             end: End::SessionLost,
             dump: None,
             last_command: None,
+            commands: Vec::new(),
             elapsed: Duration::ZERO,
         };
         if self.submit(1, line).is_err() {
@@ -417,8 +445,12 @@ impl Session {
                     pid = Some(p);
                     self.groups.push(p);
                 }
-                Some(Msg::Cmd(l)) => {
+                Some(Msg::Cmd(l, at)) => {
                     finished.last_command = Some(l);
+                    finished.commands.push(CommandStart {
+                        line: l,
+                        output_at: at,
+                    });
                     on(Event::Command(l));
                 }
                 Some(Msg::State(fields)) => finished.dump = state::parse_dump(&fields[1..]),
@@ -546,8 +578,8 @@ impl Session {
         let mut pos = 0;
         let arity = |tag: &[u8]| match tag {
             b"dumped" => Some(1),
-            b"pid" | b"cmd" => Some(2),
-            b"done" => Some(3),
+            b"pid" => Some(2),
+            b"cmd" | b"done" => Some(3),
             b"state" => Some(1 + state::DUMP_FIELDS),
             _ => None,
         };
@@ -575,7 +607,10 @@ impl Session {
         };
         let msg = match fields[0] {
             b"pid" => Msg::Pid(num(fields[1]) as i32),
-            b"cmd" => Msg::Cmd(num(fields[1]) as u32),
+            b"cmd" => Msg::Cmd(
+                num(fields[1]) as u32,
+                String::from_utf8_lossy(fields[2]).trim().parse().ok(),
+            ),
             b"done" => Msg::Done(num(fields[1]) as i32, num(fields[2]) as i32),
             b"dumped" => Msg::Dumped,
             _ => Msg::State(fields.iter().map(|f| f.to_vec()).collect()),
@@ -616,6 +651,25 @@ impl Session {
     }
 }
 
+/// `name` as a path the session may create below its private directory:
+/// its normal components only (no root, no `..`); a bare file name gets
+/// `./`, so that `.` does not look for it on `PATH`.
+fn source_name(name: &str) -> String {
+    use std::path::Component;
+    let parts: Vec<String> = Path::new(name)
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(p) => Some(p.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    match parts.as_slice() {
+        [] => "./block".to_owned(),
+        [one] => format!("./{one}"),
+        _ => parts.join("/"),
+    }
+}
+
 impl Drop for Session {
     fn drop(&mut self) {
         self.close();
@@ -637,22 +691,42 @@ mod tests {
         Session::start(&opts, Stop::new().unwrap()).unwrap()
     }
 
-    /// Runs commands as a block's script would (checked, one by one).
+    /// Runs commands as a block of a page: the fence on line 1, command
+    /// `i` (from 0) on page line `i + 2`.
     fn block(s: &mut Session, dir: &Path, commands: &[&str]) -> Finished {
-        let mut script = String::new();
-        for (i, c) in commands.iter().enumerate() {
-            let line = i + 1;
-            script.push_str(&format!(
-                "builtin printf 'cmd\\0%s\\0' {line} >&3\n{c}\n__lr_rc=$?; [[ $__lr_rc == 0 ]] || __lr_end \"$__lr_rc\" {line}\n"
-            ));
+        let (f, _) = run_page_block(s, dir, commands);
+        f
+    }
+
+    fn run_page_block(
+        s: &mut Session,
+        dir: &Path,
+        commands: &[&str],
+    ) -> (Finished, super::super::transcript::BlockScript) {
+        let mut md = String::from("```bash\n");
+        for c in commands {
+            md.push_str(&format!("$ {c}\n"));
         }
-        s.run_block(
-            &script,
-            &dir.join("out.log"),
-            Duration::from_secs(20),
-            &mut |_| {},
-        )
-        .unwrap()
+        md.push_str("```\n");
+        let page = crate::markdown::parse_page(Path::new("p.md"), "p.md", "en", md.as_bytes());
+        let script = super::super::transcript::block_script(
+            &page.blocks[0],
+            &std::collections::BTreeMap::new(),
+        );
+        let f = s
+            .run_block(
+                "content/en/lab/page.md",
+                &script.text,
+                &dir.join("out.log"),
+                Duration::from_secs(20),
+                &mut |_| {},
+            )
+            .unwrap();
+        (f, script)
+    }
+
+    fn log(dir: &Path) -> String {
+        std::fs::read_to_string(dir.join("out.log")).unwrap_or_default()
     }
 
     #[test]
@@ -684,7 +758,7 @@ mod tests {
         );
         assert_eq!(f.end, End::Exited(1));
         assert!(f.dump.is_some());
-        assert_eq!(f.last_command, Some(3));
+        assert_eq!(f.last_command, Some(4));
         let f = block(
             &mut s,
             d,
@@ -694,11 +768,97 @@ mod tests {
                 "test $B = 2",
             ],
         );
+        assert_eq!(f.end, End::Exited(0), "{}", log(d));
+    }
+
+    #[test]
+    fn bash_names_the_page_and_line_of_a_failing_command() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut s = session(d);
+        let f = block(&mut s, d, &["echo hi", "greet"]);
+        assert_eq!(f.end, End::Exited(127));
+        assert_eq!(f.last_command, Some(3));
+        let out = log(d);
+        assert!(
+            out.contains("content/en/lab/page.md: line 3: greet: command not found"),
+            "{out}"
+        );
+        assert!(!out.contains("/proc/"), "{out}");
+        // The log shows each command before its output, as a terminal does.
+        assert!(out.starts_with("$ echo hi\nhi\n$ greet\n"), "{out}");
+    }
+
+    #[test]
+    fn the_blocks_directory_and_last_argument_are_the_users() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut s = session(d);
+        let f = block(
+            &mut s,
+            d,
+            &[
+                "mkdir -p one two",
+                "cd two && cd ../one",
+                "test \"$(basename \"$OLDPWD\")\" = two",
+                "mkdir -p deeper",
+                "cd $_",
+                "test \"$(basename \"$PWD\")\" = deeper",
+                "set -x",
+                "echo traced",
+            ],
+        );
+        assert_eq!(f.end, End::Exited(0), "{}", log(d));
+        // The next block starts where this one ended, tracing only what
+        // the page runs.
+        std::fs::remove_file(d.join("out.log")).unwrap();
+        let f = block(&mut s, d, &["test \"$(basename \"$PWD\")\" = deeper"]);
+        assert_eq!(f.end, End::Exited(0), "{}", log(d));
+        let out = log(d);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 3, "{out}");
+        assert_eq!(lines[0], "$ test \"$(basename \"$PWD\")\" = deeper");
+        assert!(
+            lines[1].ends_with(&format!(" basename {}", s.state().pwd)),
+            "{out}"
+        );
+        assert!(lines[2].ends_with(" test deeper = deeper"), "{out}");
+    }
+
+    #[test]
+    fn each_commands_output_is_found_in_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut s = session(d);
+        std::fs::write(d.join("out.log"), "earlier\n").unwrap();
+        let (f, script) = run_page_block(
+            &mut s,
+            d,
+            &[
+                "echo one; echo err >&2",
+                "true",
+                "printf 'x\\n$ echo three\\n'",
+                "echo three",
+            ],
+        );
+        assert_eq!(f.end, End::Exited(0));
+        let bytes = std::fs::read(d.join("out.log")).unwrap();
+        let start = "earlier\n".len();
+        let (before, outs) =
+            super::super::transcript::split(&bytes[start..], start as u64, &script, &f.commands);
+        assert!(before.is_empty());
+        let texts: Vec<(u32, String)> = outs
+            .into_iter()
+            .map(|o| (o.line, String::from_utf8(o.bytes).unwrap()))
+            .collect();
         assert_eq!(
-            f.end,
-            End::Exited(0),
-            "{:?}",
-            std::fs::read_to_string(d.join("out.log"))
+            texts,
+            [
+                (2, "one\nerr\n".to_owned()),
+                (3, String::new()),
+                (4, "x\n$ echo three\n".to_owned()),
+                (5, "three\n".to_owned()),
+            ]
         );
     }
 
@@ -733,7 +893,7 @@ mod tests {
         assert_eq!(block(&mut s, d, &["KEEP=yes"]).end, End::Exited(0));
         let f = block(&mut s, d, &["SET=yes", "exit 3", "NOT=reached"]);
         assert_eq!(f.end, End::Exited(3));
-        assert_eq!(f.last_command, Some(2));
+        assert_eq!(f.last_command, Some(3));
         let f = block(
             &mut s,
             d,
