@@ -101,6 +101,7 @@ run-junit-unexpected-success = expectError=true, but the block succeeded
 run-junit-block-failed = { $kind } (exit code { $code })
 run-junit-hook-failed = hook { $name } ({ $phase }) failed with exit code { $code }
 run-junit-hook-timed-out = hook { $name } ({ $phase }) timed out
+run-junit-block-output = the block's output
 
 ## Summary
 

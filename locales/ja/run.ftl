@@ -95,6 +95,7 @@ run-junit-unexpected-success = expectError=true ですが、ブロックは成�
 run-junit-block-failed = { $kind }（終了コード { $code }）
 run-junit-hook-failed = フック { $name }（{ $phase }）が終了コード { $code } で失敗しました
 run-junit-hook-timed-out = フック { $name }（{ $phase }）がタイムアウトしました
+run-junit-block-output = ブロックの出力
 
 ## まとめ
 

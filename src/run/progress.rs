@@ -167,33 +167,31 @@ impl Console {
     /// The lines that explain a failed block.
     pub fn failure_lines(&self, file: &str, b: &BlockReport) -> Vec<String> {
         let mut out = Vec::new();
+        let hook = b.failed_hook();
         let head = match b.failure {
             Some(FailureKind::Timeout) => t!("run-failure-timeout", seconds = b.timeout_s),
-            Some(FailureKind::HookBefore) | Some(FailureKind::HookAfter) => {
-                let h = b.hooks.iter().rev().find(|h| h.status.is_failure());
-                match h {
-                    Some(h) if h.status == Status::TimedOut => t!(
-                        "run-failure-hook-timeout",
+            Some(FailureKind::HookBefore) | Some(FailureKind::HookAfter) => match hook {
+                Some(h) if h.status == Status::TimedOut => t!(
+                    "run-failure-hook-timeout",
+                    name = h.name.as_str(),
+                    phase = h.phase.as_str()
+                ),
+                Some(h) => match h.exit_code {
+                    Some(code) => t!(
+                        "run-failure-hook",
+                        name = h.name.as_str(),
+                        phase = h.phase.as_str(),
+                        code = code
+                    ),
+                    // A declarative hook has no exit code.
+                    None => t!(
+                        "run-failure-hook-expectations",
                         name = h.name.as_str(),
                         phase = h.phase.as_str()
                     ),
-                    Some(h) => match h.exit_code {
-                        Some(code) => t!(
-                            "run-failure-hook",
-                            name = h.name.as_str(),
-                            phase = h.phase.as_str(),
-                            code = code
-                        ),
-                        // A declarative hook has no exit code.
-                        None => t!(
-                            "run-failure-hook-expectations",
-                            name = h.name.as_str(),
-                            phase = h.phase.as_str()
-                        ),
-                    },
-                    None => t!("run-failure-exit", code = "?"),
-                }
-            }
+                },
+                None => t!("run-failure-exit", code = "?"),
+            },
             Some(FailureKind::Interrupted) => t!("run-failure-interrupted"),
             Some(FailureKind::SessionLost) => t!("run-failure-session-lost"),
             _ => t!(
@@ -208,7 +206,9 @@ impl Console {
             b.line,
             self.paint(Tone::Error, &head)
         ));
-        if let Some(c) = &b.command {
+        // When a hook failed, the block itself did what it should: its
+        // command is not the failure, the hook and its output are.
+        if let (Some(c), None) = (&b.command, hook) {
             let mut lines = c.text.lines();
             out.push(format!(
                 "    {} {}",
@@ -227,18 +227,24 @@ impl Console {
                 }
             }
         };
-        match b.hooks.iter().rev().find(|h| h.status.is_failure()) {
-            Some(h) => tail_of(
-                t!(
-                    "run-failure-hook-output",
-                    name = h.name.as_str(),
-                    phase = h.phase.as_str()
-                ),
-                &h.output_tail,
-            ),
-            None => tail_of(t!("run-failure-output"), &b.output_tail),
-        }
-        if let (Some(log), Some(line)) = (&b.log, b.log_line) {
+        let (log, log_line) = match hook {
+            Some(h) => {
+                tail_of(
+                    t!(
+                        "run-failure-hook-output",
+                        name = h.name.as_str(),
+                        phase = h.phase.as_str()
+                    ),
+                    &h.output_tail,
+                );
+                (&h.log, h.log_line)
+            }
+            None => {
+                tail_of(t!("run-failure-output"), &b.output_tail);
+                (&b.log, b.log_line)
+            }
+        };
+        if let (Some(log), Some(line)) = (log, log_line) {
             out.push(format!("    {} {log}:{line}", t!("run-failure-log")));
         }
         out

@@ -267,6 +267,16 @@ pub struct HookReport {
 }
 
 impl BlockReport {
+    /// The hook whose failure failed the block, when that is what happened.
+    pub fn failed_hook(&self) -> Option<&HookReport> {
+        match self.failure {
+            Some(FailureKind::HookBefore | FailureKind::HookAfter) => {
+                self.hooks.iter().rev().find(|h| h.status.is_failure())
+            }
+            _ => None,
+        }
+    }
+
     /// A block that did not run.
     pub fn skipped(
         line: u32,
@@ -454,6 +464,19 @@ fn block_status(b: &BlockReport) -> TestCaseStatus {
                 .failure
                 .map(|k| kebab(&k))
                 .unwrap_or_else(|| "exit".into());
+            s.set_type(kind.clone());
+            // A failing hook is the failure: its message and output come
+            // first, the block's output after.
+            if let Some(h) = b.failed_hook() {
+                s.set_message(hook_message(h));
+                s.set_description(format!(
+                    "{}\n--- {}\n{}",
+                    tail_text(&h.output_tail),
+                    crate::t!("run-junit-block-output"),
+                    tail_text(&b.output_tail)
+                ));
+                return s;
+            }
             let mut message = match b.exit_code {
                 Some(code) => {
                     crate::t!("run-junit-block-failed", kind = kind.as_str(), code = code)
@@ -464,19 +487,25 @@ fn block_status(b: &BlockReport) -> TestCaseStatus {
                 message.push_str(&format!(": {}", c.text.lines().next().unwrap_or("")));
             }
             s.set_message(message);
-            s.set_type(kind);
-            let mut desc = tail_text(&b.output_tail);
-            for h in b.hooks.iter().filter(|h| h.status.is_failure()) {
-                desc.push_str(&format!(
-                    "\n--- hook {} {}\n{}",
-                    h.name,
-                    h.phase,
-                    tail_text(&h.output_tail)
-                ));
-            }
-            s.set_description(desc);
+            s.set_description(tail_text(&b.output_tail));
             s
         }
+    }
+}
+
+/// What failed, for a hook: its exit code, its timeout, or (declarative
+/// hooks, which have no exit code) an expectation.
+fn hook_message(h: &HookReport) -> String {
+    let (name, phase) = (h.name.as_str(), h.phase.as_str());
+    match (h.status, h.exit_code) {
+        (Status::TimedOut, _) => crate::t!("run-junit-hook-timed-out", name = name, phase = phase),
+        (_, Some(c)) => crate::t!(
+            "run-junit-hook-failed",
+            name = name,
+            phase = phase,
+            code = c
+        ),
+        (_, None) => crate::t!("run-failure-hook-expectations", name = name, phase = phase),
     }
 }
 
@@ -491,19 +520,7 @@ fn hook_status(h: &HookReport) -> TestCaseStatus {
             } else {
                 "exit"
             });
-            s.set_message(match h.exit_code {
-                Some(c) => crate::t!(
-                    "run-junit-hook-failed",
-                    name = h.name.as_str(),
-                    phase = h.phase.as_str(),
-                    code = c
-                ),
-                None => crate::t!(
-                    "run-junit-hook-timed-out",
-                    name = h.name.as_str(),
-                    phase = h.phase.as_str()
-                ),
-            });
+            s.set_message(hook_message(h));
             s.set_description(tail_text(&h.output_tail));
             s
         }

@@ -870,6 +870,9 @@ impl<'a> Runner<'a> {
         started: Instant,
     ) -> BlockReport {
         let hook = report.hooks.last().expect("a hook ran");
+        // The hook is the failure; a command an `expectError` block ended
+        // on is not.
+        report.command = None;
         report.status = if hook.status == Status::TimedOut {
             Status::TimedOut
         } else {
