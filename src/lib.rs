@@ -21,6 +21,7 @@ pub mod plan;
 pub mod render;
 pub mod rules;
 pub mod run;
+pub mod sample;
 pub mod shell;
 pub mod ui;
 pub mod verify;

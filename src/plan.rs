@@ -57,6 +57,8 @@ pub struct PlanBlock {
     pub wait: u64,
     pub expect_error: bool,
     pub raw: bool,
+    /// `verifyOutput=true`: the samples are compared with the output.
+    pub verify_output: bool,
     pub hook: Option<PlanHook>,
     pub commands: Vec<PlanCommand>,
 }
@@ -134,6 +136,7 @@ fn plan_block(project: &Project, page: &Page, b: &Block) -> PlanBlock {
         wait: a.wait.unwrap_or(0),
         expect_error: a.expect_error,
         raw: a.raw,
+        verify_output: a.verify_output,
         hook: a.hook.as_ref().map(|name| {
             let files = project.hook_files(page, name);
             PlanHook {

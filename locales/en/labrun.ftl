@@ -79,6 +79,7 @@ plan-hook = hook { $name }
 plan-hook-missing = hook { $name } (script missing)
 plan-expect-error = expects an error
 plan-raw = raw script
+plan-verify-output = output compared with the samples
 plan-skip = skipped (test=false)
 cli-heading-usage = Usage:
 cli-heading-commands = Commands

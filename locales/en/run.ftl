@@ -97,6 +97,16 @@ run-failure-command = command (line { $line }):
 run-failure-output = last lines of output:
 run-failure-hook-output = last lines of hook { $name } ({ $phase }):
 run-failure-log = log:
+run-failure-sample = the output of the command differs from its sample at { $at }
+run-failure-sample-diff = sample (-) and output (+), by page line:
+run-diff-hidden = { $count ->
+    [one] one line not shown
+   *[other] { $count } lines not shown
+}
+run-diff-elided = takes { $count ->
+    [one] one line
+   *[other] { $count } lines
+}
 run-junit-unexpected-success = expectError=true, but the block succeeded
 run-junit-block-failed = { $kind } (exit code { $code })
 run-junit-hook-failed = hook { $name } ({ $phase }) failed with exit code { $code }

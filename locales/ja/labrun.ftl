@@ -70,6 +70,7 @@ plan-hook = フック { $name }
 plan-hook-missing = フック { $name }（スクリプトがありません）
 plan-expect-error = エラーを期待
 plan-raw = raw スクリプト
+plan-verify-output = 出力を出力例と照合
 plan-skip = スキップ（test=false）
 cli-heading-usage = 使い方:
 cli-heading-commands = コマンド

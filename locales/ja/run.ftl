@@ -91,6 +91,10 @@ run-failure-command = コマンド（{ $line } 行目）:
 run-failure-output = 出力の最後の部分:
 run-failure-hook-output = フック { $name }（{ $phase }）の出力の最後の部分:
 run-failure-log = ログ:
+run-failure-sample = コマンドの出力が { $at } の出力例と一致しません
+run-failure-sample-diff = 出力例（-）と実際の出力（+）、ページの行番号付き:
+run-diff-hidden = { $count } 行を省略
+run-diff-elided = { $count } 行に相当
 run-junit-unexpected-success = expectError=true ですが、ブロックは成功しました
 run-junit-block-failed = { $kind }（終了コード { $code }）
 run-junit-hook-failed = フック { $name }（{ $phase }）が終了コード { $code } で失敗しました

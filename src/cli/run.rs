@@ -75,6 +75,9 @@ pub struct Args {
     /// Snapshot the cluster before each lab and after its cleanup, and report what it left behind.
     #[arg(long)]
     pub check_leaks: bool,
+    /// Compare every command's output with the sample the page shows after it (as verifyOutput=true does for one block).
+    #[arg(long)]
+    pub verify_output: bool,
 }
 
 fn usage(m: crate::i18n::Msg) -> Error {
@@ -298,7 +301,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
                 .iter()
                 .flat_map(|l| l.pages.iter())
                 .filter(|p| p.runs()),
-            runner::preflight(&ctx.project, &run_labs, &variables),
+            runner::preflight(&ctx.project, &run_labs, &variables, args.verify_output),
         )?;
     }
 
@@ -326,6 +329,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         cluster: None,
         check_leaks: args.check_leaks,
         wait_scale: wait_scale(std::env::var("LABRUN_WAIT_SCALE").ok().as_deref())?,
+        verify_output: args.verify_output,
     };
     // Everything that can refuse the run comes before anything is created.
     let run_labs: Vec<Lab> = units.iter().map(|(_, l)| l.clone()).collect();

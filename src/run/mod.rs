@@ -10,7 +10,8 @@
 //! - [`progress`]: what the person or the CI log sees;
 //! - [`requires`]: the commands a lab's environments need;
 //! - [`transcript`]: a block as a terminal shows it: its script, and its
-//!   output per command.
+//!   output per command;
+//! - [`verify_output`]: each command's output against the page's sample.
 
 pub mod prepare;
 pub mod procs;
@@ -22,6 +23,7 @@ pub mod session;
 pub mod shard;
 pub mod state;
 pub mod transcript;
+pub mod verify_output;
 
 use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::net::UnixStream;

@@ -192,6 +192,13 @@ impl Console {
                 },
                 None => t!("run-failure-exit", code = "?"),
             },
+            Some(FailureKind::Output) => t!(
+                "run-failure-sample",
+                at = format!(
+                    "{file}:{}",
+                    b.output_mismatch.as_ref().map_or(0, |m| m.sample_line)
+                )
+            ),
             Some(FailureKind::Interrupted) => t!("run-failure-interrupted"),
             Some(FailureKind::SessionLost) => t!("run-failure-session-lost"),
             _ => t!(
@@ -227,8 +234,20 @@ impl Console {
                 }
             }
         };
-        let (log, log_line) = match hook {
-            Some(h) => {
+        let (log, log_line) = match (hook, &b.output_mismatch) {
+            (None, Some(m)) => {
+                out.push(format!("    {}", t!("run-failure-sample-diff")));
+                for l in super::verify_output::diff_text(&m.diff) {
+                    let tone = match l.get(6..7) {
+                        Some("-") => Tone::Error,
+                        Some("+") => Tone::Good,
+                        _ => Tone::Dim,
+                    };
+                    out.push(format!("    {}", self.paint(tone, &l)));
+                }
+                (&b.log, b.log_line)
+            }
+            (Some(h), _) => {
                 tail_of(
                     t!(
                         "run-failure-hook-output",
@@ -239,7 +258,7 @@ impl Console {
                 );
                 (&h.log, h.log_line)
             }
-            None => {
+            (None, None) => {
                 tail_of(t!("run-failure-output"), &b.output_tail);
                 (&b.log, b.log_line)
             }

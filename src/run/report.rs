@@ -98,6 +98,9 @@ pub enum FailureKind {
     Interrupted,
     /// The session's shell ended while it ran.
     SessionLost,
+    /// A command's output does not match the sample the page shows
+    /// (`verifyOutput=true`, `--verify-output`).
+    Output,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -247,6 +250,20 @@ pub struct BlockReport {
     /// Line of the block's header in the log.
     pub log_line: Option<u64>,
     pub hooks: Vec<HookReport>,
+    /// How the output differs from the page's sample (`failure: output`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_mismatch: Option<OutputMismatch>,
+}
+
+/// A command whose output does not match its sample.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutputMismatch {
+    /// The page line of the command.
+    pub command_line: u32,
+    /// The page line of the first sample line that differs.
+    pub sample_line: u32,
+    /// The differences, with a line of context around each.
+    pub diff: Vec<crate::sample::DiffLine>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -300,6 +317,7 @@ impl BlockReport {
             log: None,
             log_line: None,
             hooks: Vec::new(),
+            output_mismatch: None,
         }
     }
 }
@@ -427,8 +445,10 @@ impl RunReport {
                 ));
                 suite.set_time(std::time::Duration::from_millis(page.duration_ms));
                 for b in &page.blocks {
-                    let mut case =
-                        TestCase::new(format!("{}:{}", page.file, b.line), block_status(b));
+                    let mut case = TestCase::new(
+                        format!("{}:{}", page.file, b.line),
+                        block_status(b, &page.file),
+                    );
                     case.set_classname(format!("{}/{}", lab.locale, lab.lab));
                     case.set_time(std::time::Duration::from_millis(b.duration_ms));
                     if b.status == Status::Warning {
@@ -448,7 +468,7 @@ fn tail_text(lines: &[String]) -> String {
     lines.join("\n")
 }
 
-fn block_status(b: &BlockReport) -> TestCaseStatus {
+fn block_status(b: &BlockReport, file: &str) -> TestCaseStatus {
     match b.status {
         Status::Passed | Status::Warning => TestCaseStatus::success(),
         Status::Skipped => {
@@ -475,6 +495,14 @@ fn block_status(b: &BlockReport) -> TestCaseStatus {
                     crate::t!("run-junit-block-output"),
                     tail_text(&b.output_tail)
                 ));
+                return s;
+            }
+            if let Some(m) = &b.output_mismatch {
+                s.set_message(crate::t!(
+                    "run-failure-sample",
+                    at = format!("{file}:{}", m.sample_line)
+                ));
+                s.set_description(super::verify_output::diff_text(&m.diff).join("\n"));
                 return s;
             }
             let mut message = match b.exit_code {

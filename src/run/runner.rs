@@ -57,6 +57,9 @@ pub struct Settings {
     /// `wait=` pauses last this fraction of their seconds (1 normally;
     /// `LABRUN_WAIT_SCALE` for tests against a simulated cluster).
     pub wait_scale: f64,
+    /// `--verify-output`: every block's samples are compared, as with
+    /// `verifyOutput=true`.
+    pub verify_output: bool,
 }
 
 /// The cluster a run talks to, and the declarative hooks of its labs.
@@ -215,15 +218,18 @@ pub fn tail(bytes: &[u8], n: usize) -> Vec<String> {
 /// Problems a run finds before it starts, under the same rule ids as
 /// `check` (so the project's policy treats them alike): unknown `VAR::`
 /// names in code that will run (`variables` from labrun.yaml and `--var`),
-/// and `hook=NAME` without its files.
+/// `hook=NAME` without its files, and samples it cannot compare (in every
+/// block with `verify_all`, as `--verify-output` compares them all).
 pub fn preflight(
     project: &Project,
     labs: &[Lab],
     variables: &BTreeMap<String, String>,
+    verify_all: bool,
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for lab in labs {
         for page in lab.pages.iter().filter(|p| p.runs()) {
+            diags.extend(crate::sample::unmatchable(page, verify_all));
             let blocks: Vec<&Block> = page.runnable_blocks().collect();
             for v in &page.variables {
                 let in_block = blocks
@@ -829,6 +835,25 @@ impl<'a> Runner<'a> {
         let output = super::transcript::joined(&before, &outputs);
         report.output_tail = tail(&output, TAIL_LINES);
         self.classify(&mut report, block, &finished);
+        // The samples are compared before the after-hook, which, as after
+        // any failure, does not run when they differ.
+        if !report.status.is_failure()
+            && (self.settings.verify_output || a.verify_output)
+            && let Some(m) = super::verify_output::check(block, &outputs, &output)
+        {
+            report.status = Status::Failed;
+            report.failure = Some(FailureKind::Output);
+            report.command = block
+                .commands
+                .iter()
+                .zip(&script.commands)
+                .find(|(c, _)| c.line == m.command_line)
+                .map(|(c, s)| CommandRef {
+                    line: c.line,
+                    text: s.text.clone(),
+                });
+            report.output_mismatch = Some(m);
+        }
         if !report.status.is_failure()
             && let Some((name, files)) = &hook
         {

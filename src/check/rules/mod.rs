@@ -27,6 +27,7 @@ pub fn page(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {
     required_time::check(ctx, page, out);
     hooks::check(ctx, page, out);
     front_matter::check(page, out);
+    out.extend(crate::sample::unmatchable(page, false));
     variables::check(ctx, page, out);
     links::check(ctx, page, out);
 }
