@@ -22,6 +22,8 @@ help-run-step = 各ブロックを実行前に表示し、実行・スキップ�
 help-run-context = labrun、ブロック、フックが使う kubeconfig のコンテキスト
 help-run-kubeconfig = labrun、ブロック、フックが使う kubeconfig ファイル
 help-run-check_leaks = 各ラボの前にクラスターのスナップショットを取り、ラボの終わりに後片付けを実行してからもう一度スナップショットを取って、ラボが残したものを報告します
+help-run-verify_output = すべてのコマンドの出力を、ページでその後ろに示された出力例と照合します（1 つのブロックに verifyOutput=true を付けた場合と同じ）
+help-run-resume = 以前の実行のログディレクトリから再開します。合格しなかった最初のページ（または --from のページ）から、その前のページの後に保存されたシェルの状態で始めます
 run-cluster = クラスター: コンテキスト { $context }（{ $server }、Kubernetes { $version }）
 about-report = 実行レポートを扱います
 about-report-merge = 1 回の実行を分割した各シャードのレポートを 1 つにまとめます
@@ -40,6 +42,10 @@ run-bad-shard = --shard { $shard } は 1 ≤ K ≤ N の K/N の形で指定し�
 run-from-unknown-page = --from { $page } に該当するページが、実行するラボにありません
 run-from-ambiguous = --from { $page } に一致するページが複数あります: { $matches }。パスをもう少し詳しく指定してください
 run-from-no-block = { $file }:{ $line }: そこに実行できるブロックはありません。ブロックの開始フェンスの行を指定してください
+run-resume-bad-schema = スキーマ { $schema } のシェル状態です。この labrun が読めるのは { $expected } です
+run-resume-no-state = --resume: { $dir } には { $page } の前のページ { $before } の後のシェル状態が保存されていません。以前の実行はそのページを実行していません。--from でそれより前のページから再開してください
+run-resume-not-a-dir = --resume { $dir }: ディレクトリではありません（以前の実行のログディレクトリを指定してください。実行のまとめと JSON レポートの log_dir に示されています）
+run-resume-nothing = --resume { $dir }: 実行するラボのシェル状態が保存されていません（これらのラボを実行したときのログディレクトリですか？）
 run-no-bash = PATH に bash がありません。labrun はラボを bash で実行します
 run-session-start-failed = ラボのシェル（{ $bash }）を起動できません: { $detail }
 run-unknown-variable = 未定義の変数 `VAR::{ $name }` です。labrun.yaml の `variables:` に定義するか、--var { $name }=VALUE を指定してください（定義済み: { $known }）
@@ -76,6 +82,11 @@ run-skip-quit = プロンプトで終了
 run-skip-suite-hook = スイートフックの before が失敗しました
 run-skip-interrupted = 中断されました
 run-skip-session-lost = ラボのシェルが終了しました
+run-skip-resume = 再開元の実行で実行済み
+run-resume-at = { $page } から再開します。シェルの状態は { $dir } に { $after } の後で保存されたものです
+run-resume-at-start = ラボの最初のページ { $page } から再開します。復元する状態はありません
+run-resume-done = { $dir } ではすべてのページが成功しています。再開するものはありません
+run-resume-fresh-work-dir = 以前の実行の作業ディレクトリがもうありません。新しいディレクトリを使うため、前のページで作られたファイルはありません
 run-step-prompt = このブロックを実行しますか？ [r] 実行、[s] スキップ、[q] 終了:
 
 ## 失敗

@@ -36,6 +36,9 @@ pub struct Args {
     /// Start at this page (and block line), skipping what comes before.
     #[arg(long, value_name = "PAGE[:LINE]")]
     pub from: Option<String>,
+    /// Resume the run logged in DIR: from the first page that did not pass (or --from), with the shell state saved after the page before it.
+    #[arg(long, value_name = "DIR")]
+    pub resume: Option<PathBuf>,
     /// Run only the pages whose path matches.
     #[arg(long, value_name = "GLOB")]
     pub only: Option<String>,
@@ -313,6 +316,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     }
 
     let bash = find_bash().ok_or_else(|| usage(msg!("run-no-bash")))?;
+    let settings_from = from.clone();
     let mut settings = Settings {
         bash,
         log_dir: PathBuf::new(),
@@ -330,6 +334,14 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         check_leaks: args.check_leaks,
         wait_scale: wait_scale(std::env::var("LABRUN_WAIT_SCALE").ok().as_deref())?,
         verify_output: args.verify_output,
+        resume: match &args.resume {
+            Some(dir) => Some(crate::run::resume::resume(
+                dir,
+                units.iter().map(|(_, l)| l),
+                settings_from.as_ref(),
+            )?),
+            None => None,
+        },
     };
     // Everything that can refuse the run comes before anything is created.
     let run_labs: Vec<Lab> = units.iter().map(|(_, l)| l.clone()).collect();

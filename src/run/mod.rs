@@ -9,6 +9,7 @@
 //! - [`shard`]: splitting a workshop across CI jobs;
 //! - [`progress`]: what the person or the CI log sees;
 //! - [`requires`]: the commands a lab's environments need;
+//! - [`resume`]: the state saved after every page, and resuming from it;
 //! - [`transcript`]: a block as a terminal shows it: its script, and its
 //!   output per command;
 //! - [`verify_output`]: each command's output against the page's sample.
@@ -18,6 +19,7 @@ pub mod procs;
 pub mod progress;
 pub mod report;
 pub mod requires;
+pub mod resume;
 pub mod runner;
 pub mod session;
 pub mod shard;

@@ -420,6 +420,26 @@ impl Observer for Console {
         self.println(table.trim_end());
     }
 
+    fn resumed(&mut self, _lab: &Lab, how: &super::report::Resumed) {
+        let line = match (&how.page, &how.state_after) {
+            (None, _) => t!("run-resume-done", dir = how.log_dir.as_str()),
+            (Some(page), Some(after)) => t!(
+                "run-resume-at",
+                page = page.as_str(),
+                after = after.as_str(),
+                dir = how.log_dir.as_str()
+            ),
+            (Some(page), None) => t!("run-resume-at-start", page = page.as_str()),
+        };
+        self.println(&format!("  {}", self.paint(Tone::Accent, &line)));
+        if how.state_after.is_some() && !how.work_dir_reused {
+            self.println(&format!(
+                "  {}",
+                self.paint(Tone::Warning, &t!("run-resume-fresh-work-dir"))
+            ));
+        }
+    }
+
     fn ask_step(
         &mut self,
         page: &Page,
@@ -503,5 +523,6 @@ pub fn skip_word(r: super::report::SkipReason) -> String {
         SuiteHookFailed => t!("run-skip-suite-hook"),
         Interrupted => t!("run-skip-interrupted"),
         SessionLost => t!("run-skip-session-lost"),
+        Resume => t!("run-skip-resume"),
     }
 }

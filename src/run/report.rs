@@ -80,6 +80,8 @@ pub enum SkipReason {
     Interrupted,
     /// The session's shell ended.
     SessionLost,
+    /// `--resume`: the run it resumes got past it.
+    Resume,
 }
 
 /// How a failed block or hook failed.
@@ -156,6 +158,23 @@ pub struct LabReport {
     /// answered); the lab counts as failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preflight: Option<String>,
+    /// `--resume`: where the lab picked up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resumed: Option<Resumed>,
+}
+
+/// Where a resumed lab picked up, and with what.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Resumed {
+    /// The log directory of the run it resumes.
+    pub log_dir: String,
+    /// The page it started at; `null` when every page had passed.
+    pub page: Option<String>,
+    /// The page whose saved state the session started with; `null` at the
+    /// lab's first page.
+    pub state_after: Option<String>,
+    /// Whether the earlier run's work directory was still there and used.
+    pub work_dir_reused: bool,
 }
 
 impl LabReport {
@@ -205,6 +224,7 @@ impl LabReport {
             pages,
             leaks: None,
             preflight: Some(why),
+            resumed: None,
         }
     }
 }
@@ -626,6 +646,7 @@ mod tests {
             cleanup: None,
             leaks: None,
             preflight: None,
+            resumed: None,
             pages: vec![PageReport {
                 path: format!("{name}/index.md"),
                 file: format!("content/en/{name}/index.md"),

@@ -16,8 +16,10 @@ use crate::msg;
 
 use super::Stop;
 use super::report::{
-    BlockReport, CommandRef, FailureKind, HookReport, LabReport, PageReport, SkipReason, Status,
+    BlockReport, CommandRef, FailureKind, HookReport, LabReport, PageReport, Resumed, SkipReason,
+    Status,
 };
+use super::resume::{SavedState, Start};
 use super::session::{End, Event, Finished, Session, SessionOptions};
 
 /// Lines of output kept in reports and failure messages.
@@ -60,6 +62,8 @@ pub struct Settings {
     /// `--verify-output`: every block's samples are compared, as with
     /// `verifyOutput=true`.
     pub verify_output: bool,
+    /// `--resume DIR`: where each lab picks up, from that run's saved states.
+    pub resume: Option<super::resume::Resume>,
 }
 
 /// The cluster a run talks to, and the declarative hooks of its labs.
@@ -104,6 +108,8 @@ pub trait Observer {
     fn lab_done(&mut self, lab: &LabReport);
     /// `--check-leaks`: what the lab left in the cluster, as a table.
     fn leaks(&mut self, table: &str);
+    /// `--resume`: where the lab picks up, with which state.
+    fn resumed(&mut self, lab: &Lab, how: &Resumed);
     /// `--step`: show the block's commands as they will run (`VAR::`
     /// values substituted) and ask.
     fn ask_step(
@@ -394,7 +400,23 @@ impl<'a> Runner<'a> {
         } else {
             lab.id.replace('/', "__")
         };
-        let work_dir = self.settings.work_root.join(&lab.locale).join(&slug);
+        let start = self
+            .settings
+            .resume
+            .as_ref()
+            .and_then(|r| r.labs.get(&(lab.locale.clone(), lab.id.clone())))
+            .cloned()
+            .unwrap_or(Start::Fresh);
+        let saved = match &start {
+            Start::At { state, .. } => state.as_deref(),
+            _ => None,
+        };
+        // A resumed lab goes on in the earlier run's directory, if it is
+        // still there: the files its pages made are.
+        let reused = saved.map(|s| s.work_dir.clone()).filter(|d| d.is_dir());
+        let work_dir = reused
+            .clone()
+            .unwrap_or_else(|| self.settings.work_root.join(&lab.locale).join(&slug));
         std::fs::create_dir_all(&work_dir).map_err(|e| Error::io(&work_dir, e))?;
         let log_base = self.settings.log_dir.join(&lab.locale);
         let blocks = lab
@@ -405,10 +427,55 @@ impl<'a> Runner<'a> {
             .sum();
         self.obs.lab_start(lab, blocks);
 
-        let plans: Vec<(Option<SkipReason>, Option<u32>)> =
+        let mut plans: Vec<(Option<SkipReason>, Option<u32>)> =
             lab.pages.iter().map(|p| self.static_skip(lab, p)).collect();
+        // Pages the resumed run got past are not run again.
+        let resume_at = match &start {
+            Start::At { page, .. } => lab.pages.iter().position(|p| &p.rel == page),
+            Start::Done => Some(lab.pages.len()),
+            Start::Fresh => None,
+        };
+        if let Some(at) = resume_at {
+            for (i, plan) in plans.iter_mut().enumerate() {
+                if i < at && plan.0.is_none() {
+                    *plan = (Some(SkipReason::Resume), None);
+                } else if i == at
+                    && plan.0.is_none()
+                    && let Start::At { line, .. } = &start
+                {
+                    plan.1 = plan.1.or(*line);
+                }
+            }
+        }
+        let resumed = match &start {
+            Start::Fresh => None,
+            Start::At { page, .. } => Some(Resumed {
+                log_dir: self
+                    .settings
+                    .resume
+                    .as_ref()
+                    .map_or(String::new(), |r| r.dir.to_string_lossy().into_owned()),
+                page: Some(page.clone()),
+                state_after: saved.map(|s| s.page.clone()),
+                work_dir_reused: reused.is_some(),
+            }),
+            Start::Done => Some(Resumed {
+                log_dir: self
+                    .settings
+                    .resume
+                    .as_ref()
+                    .map_or(String::new(), |r| r.dir.to_string_lossy().into_owned()),
+                page: None,
+                state_after: None,
+                work_dir_reused: false,
+            }),
+        };
+        if let Some(r) = &resumed {
+            self.obs.resumed(lab, r);
+        }
         self.session_lost = false;
         let mut session: Option<Session> = None;
+        let mut initial = None;
         let mut before: Option<crate::verify::Snapshot> = None;
         if plans.iter().any(|(s, _)| s.is_none()) && self.halted().is_none() {
             if self.settings.check_leaks
@@ -416,7 +483,22 @@ impl<'a> Runner<'a> {
             {
                 before = crate::verify::leaks::snapshot(&c.kube).ok();
             }
-            session = Some(self.start_session(lab, &work_dir, &log_base, &slug)?);
+            let mut sess = self.start_session(lab, &work_dir, &log_base, &slug)?;
+            initial = Some(sess.state().clone());
+            if let Some(saved) = saved {
+                let target = super::resume::target(sess.state(), saved, &work_dir);
+                if let Err(e) =
+                    std::fs::create_dir_all(&target.pwd).and_then(|_| sess.restore(&target))
+                {
+                    let file = super::resume::state_file(
+                        &self.settings.resume.as_ref().expect("resuming").dir,
+                        &lab.locale,
+                        &saved.page,
+                    );
+                    return Err(Error::io(&file, e));
+                }
+            }
+            session = Some(sess);
         }
 
         let mut cleanup: Option<HookReport> = None;
@@ -469,6 +551,21 @@ impl<'a> Runner<'a> {
                 continue;
             }
             let report = self.run_page(sess, page, from_line, &log_base)?;
+            if !self.session_lost
+                && let Some(initial) = &initial
+            {
+                super::resume::save(
+                    &self.settings.log_dir,
+                    &SavedState::new(
+                        lab,
+                        &page.rel,
+                        report.status,
+                        &work_dir,
+                        initial,
+                        sess.state(),
+                    ),
+                )?;
+            }
             if self.session_lost {
                 session = None;
             }
@@ -525,6 +622,7 @@ impl<'a> Runner<'a> {
                 .as_ref()
                 .map(|l| serde_json::to_value(l).expect("a leak report serializes")),
             preflight: None,
+            resumed,
         };
         if let Some(l) = &leaks {
             self.obs.leaks(&l.table());

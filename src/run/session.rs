@@ -180,6 +180,8 @@ pub struct Session {
     scratch: Option<Scratch>,
     /// Where block scripts are written, under their pages' names.
     sources: tempfile::TempDir,
+    /// labrun's helpers, as first defined in the keeper.
+    prelude: String,
 }
 
 /// In-memory files the keeper reaches through `/proc/<labrun>/fd/N`: the
@@ -277,6 +279,7 @@ impl Session {
             closed: false,
             scratch: Scratch::new(),
             sources,
+            prelude: String::new(),
         };
         let mut init = String::from(PRELUDE);
         if let Some(sc) = &session.scratch {
@@ -286,27 +289,46 @@ impl Session {
         if !init.ends_with('\n') {
             init.push('\n');
         }
-        init.push_str("__lr_dump init 0 \"$-\" >&3\n");
-        session.send(&init)?;
+        session.prelude = init.clone();
+        if let Err(e) = session.send(&init).and_then(|_| session.read_back()) {
+            session.close();
+            return Err(e);
+        }
+        Ok(session)
+    }
+
+    /// Asks the keeper for its whole state and takes it as the session's.
+    fn read_back(&mut self) -> std::io::Result<()> {
+        self.send("__lr_dump init 0 \"$-\" >&3\n")?;
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            match session.next_msg(deadline)? {
+            match self.next_msg(deadline)? {
                 Some(Msg::State(mut fields)) => {
                     fields[1] = b"0".to_vec();
                     let dump = state::parse_dump(&fields[1..]).ok_or_else(|| {
                         std::io::Error::other("the session shell sent a state it cannot read")
                     })?;
-                    session.state = dump.state;
-                    session.names = dump.names;
-                    return Ok(session);
+                    self.state = dump.state;
+                    self.names = dump.names;
+                    return Ok(());
                 }
                 Some(_) => {}
-                None => {
-                    session.close();
-                    return Err(std::io::Error::other("the session shell did not start"));
-                }
+                None => return Err(std::io::Error::other("the session shell did not answer")),
             }
         }
+    }
+
+    /// Brings the session to `target` (a state an earlier run saved, see
+    /// [`super::resume`]): variables, functions, aliases, options and the
+    /// directory; then defines labrun's own helpers again, so that they
+    /// are this run's whatever the target held.
+    pub fn restore(&mut self, target: &ShellState) -> std::io::Result<()> {
+        if let Some(script) = self.state.restore_script(target, &self.names) {
+            self.submit(0, &script)?;
+        }
+        let prelude = self.prelude.clone();
+        self.send(&prelude)?;
+        self.read_back()
     }
 
     /// The keeper's pid (also the session id of everything a lab runs).
@@ -766,6 +788,39 @@ mod tests {
                 "test \"${M[k]}\" = 'v w'",
                 "[[ -o nounset ]]",
                 "test $B = 2",
+            ],
+        );
+        assert_eq!(f.end, End::Exited(0), "{}", log(d));
+    }
+
+    #[test]
+    fn a_new_session_takes_a_saved_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut s = session(d);
+        let f = block(
+            &mut s,
+            d,
+            &[
+                "greet() { echo \"hi $1\"; }",
+                "alias ll='echo listed'",
+                "export WHO=you; set -o pipefail; mkdir -p sub && cd sub",
+            ],
+        );
+        assert_eq!(f.end, End::Exited(0), "{}", log(d));
+        let saved = s.state().clone();
+        s.close();
+        let mut t = session(d);
+        t.restore(&saved).unwrap();
+        assert_eq!(t.state().pwd, saved.pwd);
+        let f = block(
+            &mut t,
+            d,
+            &[
+                "test \"$(greet \"$WHO\")\" = 'hi you'",
+                "test \"$(ll)\" = listed",
+                "[[ -o pipefail ]]",
+                "test \"${PWD##*/}\" = sub",
             ],
         );
         assert_eq!(f.end, End::Exited(0), "{}", log(d));
