@@ -23,6 +23,7 @@ pub mod rules;
 pub mod run;
 pub mod sample;
 pub mod shell;
+pub mod timing;
 pub mod ui;
 pub mod verify;
 pub mod yaml;

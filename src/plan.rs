@@ -25,7 +25,8 @@ pub struct Totals {
     /// Blocks that a run executes (not skipped).
     pub blocks: usize,
     pub commands: usize,
-    /// Upper bound of a run in seconds: every block's timeout plus its wait.
+    /// The bound of a run in seconds ([`crate::timing`]): every block's
+    /// timeout plus its wait, plus its hook's timeout for each phase.
     pub max_seconds: u64,
 }
 
@@ -99,8 +100,14 @@ pub fn plan(project: &Project, lab: &Lab) -> Plan {
                 for b in blocks.iter().filter(|b| !b.skip) {
                     totals.blocks += 1;
                     totals.commands += b.commands.len();
-                    totals.max_seconds +=
-                        b.timeout + b.wait + b.hook.as_ref().map_or(0, |h| 2 * h.timeout);
+                    totals.max_seconds =
+                        totals
+                            .max_seconds
+                            .saturating_add(crate::timing::block_bound_seconds(
+                                b.timeout,
+                                b.wait,
+                                b.hook.as_ref().map(|h| h.timeout),
+                            ));
                 }
             }
             PlanPage {

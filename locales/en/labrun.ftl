@@ -70,7 +70,7 @@ plan-header = { $title } ({ $lab }, { $locale }): { $pages ->
     }, { $blocks ->
         [one] one block
        *[other] { $blocks } blocks
-    }, at most { $minutes } min
+    }; a run takes at most { $minutes } min
 plan-page-notest = not run (.notest)
 plan-page-orphan = not run (its source page no longer exists)
 plan-timeout = timeout { $seconds }s

@@ -7,6 +7,7 @@ help-run-lab = The lab: a content path (networking/network-policies), a page, or
 help-run-all = Run every lab of the workshop (choose the content with --lang en, ja or all)
 help-run-shard = Run only shard K of N (with --all); labs are balanced by recorded durations
 help-run-dry_run = Print the plan with expected durations; execute nothing
+help-run-format = The form of --dry-run's output: text for people, json (labrun.dry-run/v1) for programs
 help-run-bail = Stop the whole run at the first failure
 help-run-from = Start at this page (and the block at this line), skipping everything before it
 help-run-only = Run only the pages whose path matches this glob
@@ -148,10 +149,13 @@ run-dry-shard = Shard { $shard }: { $labs ->
         [one] one lab
        *[other] { $labs } labs
     }
-run-dry-expected = Expected durations:
+run-dry-expected = Expected run time, page by page (recorded by --record-durations, else 1 s per block plus its wait):
 run-dry-estimated = about { $duration } (not recorded yet)
-run-dry-lab-total = Lab total: { $duration }
-run-dry-total = { $labs } labs, { $duration } in all
+run-dry-not-run = not run
+run-dry-lab-total = Expected run time of the lab: { $duration }
+run-dry-bound = A run takes at most { $minutes } min: every block's timeout and wait, and its hook's timeouts, added up (labrun ends a block at its timeout)
+run-dry-required = Required time shown to learners (::required-time): { $minutes } min = { $formula }, rounded up to 5 min; execution { $source }
+run-dry-total = { $labs } labs: expected run time { $duration }; a run takes at most { $minutes } min
 
 ## prepare-environment, inside the lab's shell
 

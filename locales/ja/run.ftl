@@ -7,6 +7,7 @@ help-run-lab = ラボ: コンテンツのパス（networking/network-policies）
 help-run-all = ワークショップのすべてのラボを実行します（コンテンツは --lang en、ja、all で選びます）
 help-run-shard = N 個に分けたうちの K 番目だけを実行します（--all と併用）。ラボは記録済みの所要時間で均等に分けます
 help-run-dry_run = 実行計画を予想所要時間付きで表示し、何も実行しません
+help-run-format = --dry-run の出力形式: 人が読む text、プログラム向けの json（labrun.dry-run/v1）
 help-run-bail = 最初の失敗で実行全体を止めます
 help-run-from = このページ（と、この行のブロック）から始め、それより前はすべてスキップします
 help-run-only = パスがこの glob に一致するページだけを実行します
@@ -124,10 +125,13 @@ run-summary-durations = 所要時間の記録先:
 ## ドライラン
 
 run-dry-shard = シャード { $shard }: { $labs } ラボ
-run-dry-expected = 予想所要時間:
+run-dry-expected = ページごとの予想実行時間（--record-durations の記録、なければブロックごとに 1 秒と wait）:
 run-dry-estimated = 約 { $duration }（未記録）
-run-dry-lab-total = ラボの合計: { $duration }
-run-dry-total = { $labs } ラボ、合計 { $duration }
+run-dry-not-run = 実行しない
+run-dry-lab-total = ラボの予想実行時間: { $duration }
+run-dry-bound = 実行は最長 { $minutes } 分: 各ブロックの timeout と wait、フックの timeout の合計です（labrun は timeout でブロックを終了させます）
+run-dry-required = 受講者に示す所要時間（::required-time）: { $minutes } 分 = { $formula }、5 分単位に切り上げ。実行時間: { $source }
+run-dry-total = { $labs } ラボ: 予想実行時間 { $duration }、実行は最長 { $minutes } 分
 
 ## prepare-environment（ラボのシェル内）
 

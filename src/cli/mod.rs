@@ -3,7 +3,7 @@
 
 mod check;
 mod drift;
-mod plan;
+pub(crate) mod plan;
 mod render;
 mod report;
 mod run;

@@ -30,6 +30,9 @@ pub struct Args {
     /// Print the plan with expected durations; execute nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// The form of --dry-run's output.
+    #[arg(long, value_enum, default_value_t = super::TextOrJson::Text, requires = "dry_run")]
+    pub format: super::TextOrJson,
     /// Stop at the first failure.
     #[arg(long)]
     pub bail: bool,
@@ -87,18 +90,9 @@ fn usage(m: crate::i18n::Msg) -> Error {
     Error::Usage(m)
 }
 
-/// Expected ms of a page: its recorded duration, else a rough guess from its
-/// blocks (a second each, plus waits).
+/// Expected ms of a page ([`crate::timing`]).
 fn expected_ms(page: &Page, recorded: &Durations) -> u64 {
-    if let Some(ms) = recorded.page_ms(&page.rel) {
-        return ms;
-    }
-    if !page.runs() {
-        return 0;
-    }
-    page.runnable_blocks()
-        .map(|b| 1000 + b.annotations.wait.unwrap_or(0) * 1000)
-        .sum()
+    crate::timing::page_expected(page, recorded).0
 }
 
 /// `LABRUN_WAIT_SCALE`: a number from 0 to 1 that every `wait=` pause is
@@ -312,7 +306,15 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let hook_timeout = args.hook_timeout.unwrap_or(config.timeouts.hook);
 
     if args.dry_run {
-        return dry_run(ctx, &units, &recorded, shard_label.as_deref());
+        let d = crate::run::dry_run::build(&ctx.project, &units, &recorded, shard_label.as_deref());
+        let text = match args.format {
+            super::TextOrJson::Json => {
+                serde_json::to_string_pretty(&d).expect("a dry run serializes") + "\n"
+            }
+            super::TextOrJson::Text => crate::run::dry_run::text(&d, ui::color_enabled(false)),
+        };
+        progress::say(text.trim_end_matches('\n'));
+        return Ok(exit::OK);
     }
 
     let bash = find_bash().ok_or_else(|| usage(msg!("run-no-bash")))?;
@@ -611,63 +613,6 @@ fn print_summary(console: &Console, report: &RunReport, args: &Args) {
     if let Some(p) = &args.record_durations {
         console.println(&format!("{} {}", t!("run-summary-durations"), p.display()));
     }
-}
-
-fn dry_run(
-    ctx: &Context,
-    units: &[(usize, Lab)],
-    recorded: &Durations,
-    shard: Option<&str>,
-) -> Result<u8, Error> {
-    let color = ui::color_enabled(false);
-    let say = progress::say;
-    if let Some(s) = shard {
-        say(&ui::paint(
-            color,
-            Tone::Bold,
-            &t!("run-dry-shard", shard = s, labs = units.len()),
-        ));
-    }
-    let mut total = 0;
-    for (_, lab) in units {
-        let plan = crate::plan::plan(&ctx.project, lab);
-        say(super::plan::text(&plan, color).trim_end_matches('\n'));
-        say(&format!(
-            "     {}",
-            ui::paint(color, Tone::Bold, &t!("run-dry-expected"))
-        ));
-        let mut lab_total = 0;
-        for page in &lab.pages {
-            let ms = expected_ms(page, recorded);
-            lab_total += ms;
-            let how = if recorded.page_ms(&page.rel).is_some() {
-                progress::human_ms(ms)
-            } else if page.orphan {
-                t!("run-skip-orphan")
-            } else if page.notest {
-                t!("run-skip-notest")
-            } else {
-                t!("run-dry-estimated", duration = progress::human_ms(ms))
-            };
-            say(&format!("       {}  {how}", page.rel));
-        }
-        say(&format!(
-            "     {}",
-            t!(
-                "run-dry-lab-total",
-                duration = progress::human_ms(lab_total)
-            )
-        ));
-        total += lab_total;
-    }
-    if units.len() > 1 {
-        say(&t!(
-            "run-dry-total",
-            labs = units.len(),
-            duration = progress::human_ms(total)
-        ));
-    }
-    Ok(exit::OK)
 }
 
 #[cfg(test)]

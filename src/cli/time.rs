@@ -4,7 +4,7 @@ use textwrap::core::display_width;
 
 use crate::error::Error;
 use crate::msg;
-use crate::render::time::{self, Durations, Execution, RequiredTime};
+use crate::render::time::{self, Durations, RequiredTime};
 use crate::render::{fmt_minutes, time_formula};
 use crate::t;
 use crate::ui::{self, Tone};
@@ -161,11 +161,7 @@ pub fn text(rt: &RequiredTime, title: &str, color: bool) -> String {
         out.push('\n');
     }
     out.push('\n');
-    let source = match &rt.execution {
-        Execution::Recorded { file, .. } => t!("time-source-recorded", file = file.as_str()),
-        Execution::Estimated { .. } => t!("time-source-estimated"),
-        Execution::UpperBound { .. } => t!("time-source-upper-bound"),
-    };
+    let source = rt.execution.source_text();
     let facts = [
         (
             t!("time-reading"),

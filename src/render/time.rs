@@ -87,6 +87,17 @@ impl Execution {
     pub fn is_upper_bound(&self) -> bool {
         matches!(self, Execution::UpperBound { .. })
     }
+
+    /// Where the figure comes from, for people.
+    pub fn source_text(&self) -> String {
+        match self {
+            Execution::Recorded { file, .. } => {
+                crate::t!("time-source-recorded", file = file.as_str())
+            }
+            Execution::Estimated { .. } => crate::t!("time-source-estimated"),
+            Execution::UpperBound { .. } => crate::t!("time-source-upper-bound"),
+        }
+    }
 }
 
 /// One page's share of the reading time.

@@ -2,6 +2,7 @@
 //! and tells CI exactly what happened.
 //!
 //! - [`session`]: the persistent shell and how blocks run in it;
+//! - [`dry_run`]: what a run would do, and how long it would take;
 //! - [`state`]: the shell state carried from block to block;
 //! - [`procs`]: process trees, killing and reaping;
 //! - [`runner`]: pages, blocks, hooks, failures;
@@ -14,6 +15,7 @@
 //!   output per command;
 //! - [`verify_output`]: each command's output against the page's sample.
 
+pub mod dry_run;
 pub mod prepare;
 pub mod procs;
 pub mod progress;
