@@ -178,18 +178,25 @@ pub struct Session {
     stop: Stop,
     closed: bool,
     scratch: Option<Scratch>,
-    /// Where block scripts are written, under their pages' names.
+    /// Where block scripts are found under their pages' names (links to
+    /// the in-memory script, else files).
     sources: tempfile::TempDir,
+    /// The names made in `sources` so far.
+    named: std::collections::HashSet<String>,
     /// labrun's helpers, as first defined in the keeper.
     prelude: String,
 }
 
 /// In-memory files the keeper reaches through `/proc/<labrun>/fd/N`: the
-/// restore script, the job, and the dump a block's subshell writes.
+/// restore script, the job, the dump a block's subshell writes, and the
+/// block's script (which the subshell reaches by a page's name, a link).
 struct Scratch {
-    files: [std::fs::File; 3],
-    paths: [String; 3],
+    files: [std::fs::File; 4],
+    paths: [String; 4],
 }
+
+/// The slot of the block's script in [`Scratch`].
+const BLOCK: usize = 3;
 
 impl Scratch {
     fn new() -> Option<Scratch> {
@@ -205,9 +212,10 @@ impl Scratch {
         let (a, pa) = make("labrun-restore")?;
         let (b, pb) = make("labrun-job")?;
         let (c, pc) = make("labrun-dump")?;
+        let (d, pd) = make("labrun-block")?;
         Some(Scratch {
-            files: [a, b, c],
-            paths: [pa, pb, pc],
+            files: [a, b, c, d],
+            paths: [pa, pb, pc, pd],
         })
     }
 
@@ -279,6 +287,7 @@ impl Session {
             closed: false,
             scratch: Scratch::new(),
             sources,
+            named: std::collections::HashSet::new(),
             prelude: String::new(),
         };
         let mut init = String::from(PRELUDE);
@@ -380,14 +389,29 @@ impl Session {
     ) -> std::io::Result<Finished> {
         let name = source_name(name);
         let file = self.sources.path().join(&name);
-        if let Some(dir) = file.parent() {
-            std::fs::create_dir_all(dir)?;
+        if !self.named.contains(&name) {
+            if let Some(dir) = file.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            if let Some(sc) = &self.scratch {
+                std::os::unix::fs::symlink(&sc.paths[BLOCK], &file)?;
+            }
+            self.named.insert(name.clone());
         }
-        std::fs::write(&file, script)?;
+        // The script goes to memory when it can: a file written per block
+        // would cost a disk write (and a discard) each time.
+        match &self.scratch {
+            Some(sc) => {
+                use std::os::unix::fs::FileExt;
+                sc.files[BLOCK].set_len(0)?;
+                sc.files[BLOCK].write_all_at(script.as_bytes(), 0)?;
+            }
+            None => std::fs::write(&file, script)?,
+        }
         let dir = self.sources.path().to_string_lossy();
         let log = quote(&log.to_string_lossy());
         let line = format!(
-            "builtin set -m; ( {{ builtin set +m; builtin printf 'pid\\0%s\\0' \"$BASHPID\" >&3; builtin trap '{{ __lr_end \"$?\" 0; }} 2>/dev/null' EXIT; __lr_x=$-; builtin set +x; builtin exec {{__lr_cap}}>>{log}; __lr_pwd=$PWD; builtin unset -v __lr_opwd __lr_moved; [[ -z ${{OLDPWD+set}} ]] || __lr_opwd=$OLDPWD; [[ -d $PWD && -x $PWD ]] && builtin cd -- {dir} && __lr_moved=1; }} 2>/dev/null; if [[ -n ${{__lr_moved-}} ]]; then builtin . {rel}; else builtin . {abs}; fi; {{ __lr_end \"$?\" 0; }} 2>/dev/null ) </dev/null >>{log} 2>&1 & builtin set +m; __lr_wait \"$!\"\n",
+            "builtin set -m; ( {{ builtin set +m; builtin printf 'pid\\0%s\\0' \"$BASHPID\" >&3; builtin trap '{{ __lr_end \"$?\" 0; }} 2>/dev/null' EXIT; __lr_x=$-; builtin set +x; builtin exec {{__lr_cap}}>>{log} {{__lr_null}}>/dev/null; __lr_pwd=$PWD; builtin unset -v __lr_opwd __lr_moved; [[ -z ${{OLDPWD+set}} ]] || __lr_opwd=$OLDPWD; [[ -d $PWD && -x $PWD ]] && builtin cd -- {dir} && __lr_moved=1; }} 2>/dev/null; if [[ -n ${{__lr_moved-}} ]]; then builtin . {rel}; else builtin . {abs}; fi; {{ __lr_end \"$?\" 0; }} 2>/dev/null ) </dev/null >>{log} 2>&1 & builtin set +m; __lr_wait \"$!\"\n",
             dir = quote(&dir),
             rel = quote(&name),
             abs = quote(&file.to_string_lossy()),
@@ -842,6 +866,38 @@ mod tests {
         assert!(!out.contains("/proc/"), "{out}");
         // The log shows each command before its output, as a terminal does.
         assert!(out.starts_with("$ echo hi\nhi\n$ greet\n"), "{out}");
+    }
+
+    #[test]
+    fn lines_far_down_a_page_are_still_the_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut s = session(d);
+        let md = format!(
+            "{}```bash\n$ echo one\none\n\n$ greet\n```\n",
+            "text\n".repeat(400)
+        );
+        let page = crate::markdown::parse_page(Path::new("p.md"), "p.md", "en", md.as_bytes());
+        let script = super::super::transcript::block_script(
+            &page.blocks[0],
+            &std::collections::BTreeMap::new(),
+        );
+        let f = s
+            .run_block(
+                "far.md",
+                &script.text,
+                &d.join("out.log"),
+                Duration::from_secs(20),
+                &mut |_| {},
+            )
+            .unwrap();
+        assert_eq!(f.end, End::Exited(127));
+        assert_eq!(f.last_command, Some(405));
+        assert!(
+            log(d).contains("far.md: line 405: greet: command not found"),
+            "{}",
+            log(d)
+        );
     }
 
     #[test]
