@@ -54,6 +54,8 @@ pub struct PageDuration {
     pub expected_ms: u64,
     /// `recorded`, `guessed` or `not-run`.
     pub source: Source,
+    /// Why a page does not run (`notest`, `orphan`), as in the plan.
+    pub skipped: Option<&'static str>,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -87,6 +89,7 @@ pub fn build(
                         path: p.rel.clone(),
                         expected_ms: ms,
                         source,
+                        skipped: p.skip_reason(),
                     }
                 })
                 .collect();
@@ -140,7 +143,11 @@ pub fn text(d: &DryRun, color: bool) -> String {
             let how = match p.source {
                 Source::Recorded => human_ms(p.expected_ms),
                 Source::Guessed => t!("run-dry-estimated", duration = human_ms(p.expected_ms)),
-                Source::NotRun => t!("run-dry-not-run"),
+                Source::NotRun => match p.skipped {
+                    Some("orphan") => t!("run-skip-orphan"),
+                    Some(_) => t!("run-skip-notest"),
+                    None => t!("run-dry-not-run"),
+                },
             };
             say(&format!("       {}  {how}", p.path));
         }
