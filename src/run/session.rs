@@ -754,6 +754,16 @@ mod tests {
             md.push_str(&format!("$ {c}\n"));
         }
         md.push_str("```\n");
+        run_markdown(s, dir, "content/en/lab/page.md", &md)
+    }
+
+    /// Runs the first block of a page's Markdown, named `name`.
+    fn run_markdown(
+        s: &mut Session,
+        dir: &Path,
+        name: &str,
+        md: &str,
+    ) -> (Finished, super::super::transcript::BlockScript) {
         let page = crate::markdown::parse_page(Path::new("p.md"), "p.md", "en", md.as_bytes());
         let script = super::super::transcript::block_script(
             &page.blocks[0],
@@ -761,7 +771,7 @@ mod tests {
         );
         let f = s
             .run_block(
-                "content/en/lab/page.md",
+                name,
                 &script.text,
                 &dir.join("out.log"),
                 Duration::from_secs(20),
@@ -877,20 +887,7 @@ mod tests {
             "{}```bash\n$ echo one\none\n\n$ greet\n```\n",
             "text\n".repeat(400)
         );
-        let page = crate::markdown::parse_page(Path::new("p.md"), "p.md", "en", md.as_bytes());
-        let script = super::super::transcript::block_script(
-            &page.blocks[0],
-            &std::collections::BTreeMap::new(),
-        );
-        let f = s
-            .run_block(
-                "far.md",
-                &script.text,
-                &d.join("out.log"),
-                Duration::from_secs(20),
-                &mut |_| {},
-            )
-            .unwrap();
+        let (f, _) = run_markdown(&mut s, d, "far.md", &md);
         assert_eq!(f.end, End::Exited(127));
         assert_eq!(f.last_command, Some(405));
         assert!(
