@@ -279,6 +279,14 @@ pub struct Command {
     pub output: Vec<String>,
 }
 
+impl Command {
+    /// The page line of the first sample output line: the line after the
+    /// command's own lines (continuations and heredoc bodies included).
+    pub fn output_line(&self) -> u32 {
+        self.line + self.text.split('\n').count() as u32
+    }
+}
+
 /// Fence annotations. Typed fields hold the known keys; `entries` keeps every
 /// token as written, with its column, for `check` and `drift`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -290,6 +298,9 @@ pub struct Annotations {
     pub hook_timeout: Option<u64>,
     pub expect_error: bool,
     pub raw: bool,
+    /// `verifyOutput=true`: the run compares each command's output with
+    /// the sample the page shows after it.
+    pub verify_output: bool,
     pub entries: Vec<Annotation>,
 }
 
@@ -303,6 +314,7 @@ impl Default for Annotations {
             hook_timeout: None,
             expect_error: false,
             raw: false,
+            verify_output: false,
             entries: Vec::new(),
         }
     }
@@ -318,7 +330,7 @@ impl Annotations {
 }
 
 /// Annotation keys labrun acts on, with their value types.
-pub const ANNOTATION_KEYS: [&str; 7] = [
+pub const ANNOTATION_KEYS: [&str; 8] = [
     "test",
     "timeout",
     "wait",
@@ -326,6 +338,7 @@ pub const ANNOTATION_KEYS: [&str; 7] = [
     "hookTimeout",
     "expectError",
     "raw",
+    "verifyOutput",
 ];
 
 /// Keys site generators read for display; harmless to labrun.

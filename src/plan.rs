@@ -27,7 +27,8 @@ pub struct Totals {
     /// Blocks that a run executes (not skipped).
     pub blocks: usize,
     pub commands: usize,
-    /// Upper bound of a run in seconds: every block's timeout plus its wait.
+    /// The bound of a run in seconds ([`crate::timing`]): every block's
+    /// timeout plus its wait, plus its hook's timeout for each phase.
     pub max_seconds: u64,
 }
 
@@ -59,6 +60,8 @@ pub struct PlanBlock {
     pub wait: u64,
     pub expect_error: bool,
     pub raw: bool,
+    /// `verifyOutput=true`: the samples are compared with the output.
+    pub verify_output: bool,
     pub hook: Option<PlanHook>,
     pub commands: Vec<PlanCommand>,
 }
@@ -104,13 +107,14 @@ pub fn plan(project: &Project, lab: &Lab, vars: &BTreeMap<String, String>) -> Pl
                 for b in blocks.iter().filter(|b| !b.skip) {
                     totals.blocks += 1;
                     totals.commands += b.commands.len();
-                    // Saturating: a library caller's model is not range-checked.
-                    let hooks = b.hook.as_ref().map_or(0, |h| h.timeout.saturating_mul(2));
-                    totals.max_seconds = totals
-                        .max_seconds
-                        .saturating_add(b.timeout)
-                        .saturating_add(b.wait)
-                        .saturating_add(hooks);
+                    totals.max_seconds =
+                        totals
+                            .max_seconds
+                            .saturating_add(crate::timing::block_bound_seconds(
+                                b.timeout,
+                                b.wait,
+                                b.hook.as_ref().map(|h| h.timeout),
+                            ));
                 }
             }
             PlanPage {
@@ -151,6 +155,7 @@ fn plan_block(
         wait: a.wait.unwrap_or(0),
         expect_error: a.expect_error,
         raw: a.raw,
+        verify_output: a.verify_output,
         hook: a.hook.as_ref().map(|name| {
             let files = project.hook_files(page, name);
             PlanHook {

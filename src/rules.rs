@@ -62,6 +62,7 @@ pub const RULES: &[(&str, Level)] = &[
     ("fence/unterminated-heredoc", Level::Error),
     ("fence/unterminated-quote", Level::Error),
     ("fence/no-commands", Level::Warning),
+    ("fence/unmatchable-sample", Level::Warning),
     ("directive/malformed", Level::Error),
     ("directive/unmatched-close", Level::Error),
     ("directive/unterminated-container", Level::Error),

@@ -130,14 +130,17 @@ fn planned_waits(workshop: &Path, lab: &str, lang: &str) -> u64 {
 }
 
 /// Runs a lab in one language and checks that it passes as a learner would
-/// see it: every block that runs passes, the blocks that expect an error get
-/// it from the command inside the Pod (not from kubectl or the API), the
-/// `wait=` pauses were scaled, the lab's cleanup ran and left nothing behind.
+/// see it: every block that runs passes, every command prints what its
+/// sample on the page shows (`--verify-output`: names, ages, addresses and
+/// timings of this run, the rest as written), the blocks that expect an
+/// error get it from the command inside the Pod (not from kubectl or the
+/// API), the `wait=` pauses were scaled, the lab's cleanup ran and left
+/// nothing behind.
 fn lab_passes(lab: &str, lang: &str, expect_blocks: usize) {
     let d = start_double();
     let workshop = workshop_copy();
     let started = Instant::now();
-    let (out, report) = run_lab(&d, workshop.path(), lab, lang, &[]);
+    let (out, report) = run_lab(&d, workshop.path(), lab, lang, &["--verify-output"]);
     let text = format!("{}{}", stdout(&out), stderr(&out));
     assert_eq!(out.status.code(), Some(0), "{text}");
     let all = blocks(&report);
@@ -269,6 +272,58 @@ fn a_missing_ingress_rule_fails_the_block_that_shows_the_path() {
     // The lab's cleanup still ran, and nothing was left behind.
     assert_eq!(report["labs"][0]["cleanup"]["status"], "passed");
     assert_eq!(report["labs"][0]["leaks"]["leaked"], serde_json::json!([]));
+}
+
+/// A sample the cluster no longer prints (a policy's selector as the page
+/// shows it, changed) fails the block that shows it, with the sample's
+/// page:line and a diff, when the run compares samples.
+#[test]
+fn a_sample_that_no_longer_matches_fails_its_block_with_a_diff() {
+    let d = start_double();
+    let workshop = workshop_copy();
+    let page = workshop
+        .path()
+        .join("content/en/networking/network-policies/debugging.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    let shown = "orders-ingress   app.kubernetes.io/name=orders   9m";
+    assert!(text.contains(shown));
+    std::fs::write(
+        &page,
+        text.replace(shown, "orders-ingress   app.kubernetes.io/name=order    9m"),
+    )
+    .unwrap();
+    let (out, report) = run_lab(
+        &d,
+        workshop.path(),
+        "networking/network-policies",
+        "en",
+        &["--verify-output"],
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
+    let failed: Vec<(String, u64, serde_json::Value)> = blocks(&report)
+        .into_iter()
+        .filter(|(_, _, b)| b["status"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{text}");
+    let (file, line, b) = &failed[0];
+    assert_eq!(
+        (file.as_str(), *line),
+        ("content/en/networking/network-policies/debugging.md", 40)
+    );
+    assert_eq!(b["failure"], "output");
+    assert_eq!(b["output_mismatch"]["sample_line"], 45, "{b:#}");
+    assert!(
+        text.contains(
+            "differs from its sample at content/en/networking/network-policies/debugging.md:45"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("   45 - orders-ingress   app.kubernetes.io/name=order    9m"),
+        "{text}"
+    );
+    assert_eq!(report["labs"][0]["cleanup"]["status"], "passed");
 }
 
 /// `python3 tests/k8s_double/server.py --write-kubeconfig PATH`, as the

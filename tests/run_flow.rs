@@ -59,10 +59,21 @@ fn a_failure_skips_the_rest_of_its_page_and_is_reported_in_full() {
     assert!(!out.contains("never printed"), "{out}");
     let log_line = b["log_line"].as_u64().unwrap() as usize;
     let log = std::fs::read_to_string(b["log"].as_str().unwrap()).unwrap();
+    // Each command, then its output, as a terminal shows them; the
+    // command the failure ended the block before never shows.
+    let from_header: Vec<&str> = log.lines().skip(log_line - 1).take(5).collect();
     assert_eq!(
-        log.lines().nth(log_line - 1),
-        Some("==> content/en/failing/index.md:10")
+        from_header,
+        [
+            "==> content/en/failing/index.md:10",
+            "$ echo about to fail",
+            "about to fail",
+            "$ sh -c 'echo boom >&2; exit 3'",
+            "boom",
+        ],
+        "{log}"
     );
+    assert!(!log.contains("$ echo never printed"), "{log}");
     assert!(
         out.contains(&format!("{}:{log_line}", b["log"].as_str().unwrap())),
         "{out}"
@@ -352,9 +363,40 @@ fn dry_run_prints_the_plan_with_expected_durations_and_runs_nothing() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("$ echo alpha-1"), "{out}");
-    assert!(out.contains("Expected durations:"), "{out}");
+    // The three figures, each labelled with what it is.
+    assert!(out.contains("Expected run time, page by page"), "{out}");
     assert!(out.contains("alpha/index.md  9.0 s"), "{out}");
-    assert!(out.contains("Lab total: 17.0 s"), "{out}");
+    assert!(
+        out.contains("Expected run time of the lab: 17.0 s"),
+        "{out}"
+    );
+    assert!(out.contains("A run takes at most "), "{out}");
+    assert!(
+        out.contains("Required time shown to learners (::required-time): "),
+        "{out}"
+    );
+    // The same as JSON, in the plan's schema family.
+    let o = run(
+        &fixture("workshop"),
+        &s,
+        &["alpha", "--dry-run", "--format", "json"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let d: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(d["schema"], "labrun.dry-run/v1");
+    let lab = &d["labs"][0];
+    assert_eq!(lab["plan"]["schema"], "labrun.plan/v1");
+    assert_eq!(lab["plan"]["lab"], "alpha");
+    let du = &lab["durations"];
+    assert_eq!(du["expected_ms"], 17_000);
+    assert_eq!(du["bound_seconds"], lab["plan"]["totals"]["max_seconds"]);
+    assert_eq!(du["pages"][0]["source"], "recorded");
+    assert_eq!(du["pages"][0]["expected_ms"], 9_000);
+    assert!(du["required_time"]["total_minutes"].as_u64().unwrap() >= 5);
+    assert_eq!(d["totals"]["expected_ms"], 17_000);
+    // --format is for --dry-run.
+    let o = run(&fixture("workshop"), &s, &["alpha", "--format", "json"]);
+    assert_eq!(code(&o), 2);
     let o = run(&fixture("lab"), &s, &["steps", "--dry-run"]);
     assert_eq!(code(&o), 0);
     assert!(s.trace_lines().is_empty());

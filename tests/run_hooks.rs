@@ -10,7 +10,13 @@ fn hooks_run_before_and_after_with_test_output_and_the_session_environment() {
     let o = run(
         &fixture("lab"),
         &s,
-        &["hooks", "--report-json", s.path("r.json").to_str().unwrap()],
+        &[
+            "hooks",
+            "--report-json",
+            s.path("r.json").to_str().unwrap(),
+            "--report-junit",
+            s.path("r.xml").to_str().unwrap(),
+        ],
     );
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
     assert_eq!(
@@ -46,7 +52,7 @@ fn hooks_run_before_and_after_with_test_output_and_the_session_environment() {
     assert_eq!(bad["hooks"][0]["phase"], "before");
     assert_eq!(bad["hooks"][1]["exit_code"], 4);
     assert_eq!(
-        block(&r, "hooks/bad.md", 10)["skip_reason"],
+        block(&r, "hooks/bad.md", 11)["skip_reason"],
         "after-failure"
     );
     let suites: Vec<(&str, &str)> = r["labs"][0]["suite_hooks"]
@@ -56,12 +62,39 @@ fn hooks_run_before_and_after_with_test_output_and_the_session_environment() {
         .map(|h| (h["phase"].as_str().unwrap(), h["status"].as_str().unwrap()))
         .collect();
     assert_eq!(suites, [("before", "passed"), ("after", "passed")]);
+    // The block failed as it should (expectError): the hook is the
+    // failure, not the block's command.
+    assert_eq!(bad["exit_code"], 1);
+    assert!(bad["command"].is_null(), "{bad}");
     let out = stdout(&o);
     assert!(
         out.contains("content/en/hooks/bad.md:6: hook fussy (after) failed with exit code 4"),
         "{out}"
     );
+    assert!(!out.contains("command (line"), "{out}");
+    assert!(out.contains("last lines of hook fussy (after):"), "{out}");
     assert!(out.contains("got: not what the hook wants"), "{out}");
+    // The log pointer is the hook's own part of the log.
+    let hook = &bad["hooks"][1];
+    let log = std::fs::read_to_string(hook["log"].as_str().unwrap()).unwrap();
+    let at = hook["log_line"].as_u64().unwrap() as usize;
+    assert_eq!(
+        log.lines().nth(at - 1),
+        Some("==> content/en/hooks/tests/hook-fussy.sh after"),
+        "{log}"
+    );
+    assert!(
+        out.contains(&format!("log: {}:{at}", hook["log"].as_str().unwrap())),
+        "{out}"
+    );
+    // JUnit says the same: the hook's message, its output first.
+    let xml = std::fs::read_to_string(s.path("r.xml")).unwrap();
+    assert!(
+        xml.contains(
+            "<failure message=\"hook fussy (after) failed with exit code 4\" type=\"hook-after\">fussy: expected"
+        ),
+        "{xml}"
+    );
 }
 
 #[test]

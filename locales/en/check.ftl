@@ -19,6 +19,9 @@ check-required-time-no-duration = `::required-time` has nothing to show: lab `{ 
 check-required-time-bad-durations = durations file is not a JSON object of page paths to milliseconds: { $detail }
 check-fence-missing-hook = `hook={ $name }` has no hook file: add `{ $file }` beside the page
 check-fence-unused-hook = hook `{ $name }` is not used by any block of the pages in `{ $dir }`; add `hook={ $name }` to a block or delete the file
+check-sample-raw = `verifyOutput=true` on a `raw=true` block compares nothing: the whole block is the script, so there is no sample. Drop one of the two
+check-sample-before-commands = sample output before the first command (line { $line }): no command prints it, so a run cannot compare it. Move it after the command that prints it
+check-sample-background = this command runs in the background (`&`): what it prints lands in the output of whatever runs after it, so the sample at line { $line } cannot be told apart from it. Redirect its output (`>file 2>&1 &`), or run it in a block without `verifyOutput`
 check-front-matter-missing-title = the page has no title: add `title:` to its front matter (or a `#` heading)
 check-front-matter-duplicate-position = `{ $key }: { $position }` is also the position of `{ $other }`; sibling pages need distinct positions to keep their order
 check-reference-unknown-variable = `VAR::{ $name }` has no value: add `{ $name }` under `variables` in labrun.yaml

@@ -72,6 +72,7 @@ drift-annotation-changed = annotation changed: `{ $source }` ↔ `{ $translation
 drift-annotation-only-source = annotation `{ $annotation }` is missing from the translation
 drift-annotation-only-translation = annotation `{ $annotation }` is only in the translation
 drift-command-changed = command changed: `{ $source }` ↔ `{ $translation }`
+drift-sample-changed = sample output of `{ $command }` changed (the run compares it: verifyOutput=true): `{ $source }` ↔ `{ $translation }`
 drift-command-only-source = command `{ $command }` is missing from the translation
 drift-command-only-translation = command `{ $command }` is only in the translation
 drift-prompt-missing-translation = `$ ` prompt missing in the translation: `{ $command }` is shown as output there, so it no longer runs

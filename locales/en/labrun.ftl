@@ -70,7 +70,7 @@ plan-header = { $title } ({ $lab }, { $locale }): { $pages ->
     }, { $blocks ->
         [one] one block
        *[other] { $blocks } blocks
-    }, at most { $minutes } min
+    }; a run takes at most { $minutes } min
 plan-page-notest = not run (.notest)
 plan-page-orphan = not run (its source page no longer exists)
 plan-timeout = timeout { $seconds }s
@@ -79,6 +79,7 @@ plan-hook = hook { $name }
 plan-hook-missing = hook { $name } (script missing)
 plan-expect-error = expects an error
 plan-raw = raw script
+plan-verify-output = output compared with the samples
 plan-skip = skipped (test=false)
 cli-heading-usage = Usage:
 cli-heading-commands = Commands

@@ -7,6 +7,7 @@ help-run-lab = The lab: a content path (networking/network-policies), a page, or
 help-run-all = Run every lab of the workshop (choose the content with --lang en, ja or all)
 help-run-shard = Run only shard K of N (with --all); labs are balanced by recorded durations
 help-run-dry_run = Print the plan with expected durations; execute nothing
+help-run-format = The form of --dry-run's output: text for people, json (labrun.dry-run/v1) for programs
 help-run-bail = Stop the whole run at the first failure
 help-run-from = Start at this page (and the block at this line), skipping everything before it
 help-run-only = Run only the pages whose path matches this glob
@@ -22,6 +23,8 @@ help-run-step = Show each block before it runs and ask: run, skip or quit
 help-run-context = The kubeconfig context for labrun, the blocks and the hooks
 help-run-kubeconfig = The kubeconfig file for labrun, the blocks and the hooks
 help-run-check_leaks = Snapshot the cluster before each lab, run the lab's cleanup at its end, snapshot again, and report what the lab left behind
+help-run-verify_output = Compare every command's output with the sample the page shows after it, as verifyOutput=true does for one block
+help-run-resume = Resume a run from its log directory: start at the first page that did not pass (or at --from), with the shell state the earlier run saved after the page before it
 run-cluster = Cluster: context { $context } ({ $server }, Kubernetes { $version })
 about-report = Work with the reports of runs
 about-report-merge = Join the reports of the shards of one run into one report
@@ -40,6 +43,10 @@ run-bad-shard = --shard { $shard } must be K/N with 1 ≤ K ≤ N ≤ 1000, for 
 run-from-unknown-page = --from { $page } names no page of the labs to run
 run-from-ambiguous = --from { $page } matches several pages: { $matches }; give more of the path
 run-from-no-block = { $file }:{ $line }: no runnable block there; give the line of a block's opening fence
+run-resume-bad-schema = a shell state of schema { $schema }; this labrun reads { $expected }
+run-resume-no-state = --resume: { $dir } has no shell state saved after { $before }, the page before { $page }: the earlier run did not run it. Resume at an earlier page with --from
+run-resume-not-a-dir = --resume { $dir }: not a directory (give the log directory of an earlier run: the summary names it, and so does log_dir in its JSON report)
+run-resume-nothing = --resume { $dir }: no shell state saved for the labs to run (was it the log directory of a run of these labs?)
 run-no-bash = bash is not on PATH; labrun runs labs with bash
 run-session-start-failed = cannot start the lab's shell ({ $bash }): { $detail }
 run-unknown-variable = unknown variable `VAR::{ $name }`; define it under `variables:` in labrun.yaml or pass --var { $name }=VALUE (known: { $known })
@@ -82,6 +89,11 @@ run-skip-quit = quit at the prompt
 run-skip-suite-hook = the suite hook's before failed
 run-skip-interrupted = interrupted
 run-skip-session-lost = the lab's shell ended
+run-skip-resume = the run this one resumes got past it
+run-resume-at = resuming at { $page }, with the shell state saved after { $after } in { $dir }
+run-resume-at-start = resuming at { $page }, the lab's first page: nothing to restore
+run-resume-done = every page passed in { $dir }: nothing to resume
+run-resume-fresh-work-dir = the earlier run's work directory is gone: a fresh one takes its place, without the files the earlier pages made
 run-step-prompt = Run this block? [r]un, [s]kip, [q]uit:
 
 ## Failures
@@ -97,10 +109,21 @@ run-failure-command = command (line { $line }):
 run-failure-output = last lines of output:
 run-failure-hook-output = last lines of hook { $name } ({ $phase }):
 run-failure-log = log:
+run-failure-sample = the output of the command differs from its sample at { $at }
+run-failure-sample-diff = sample (-) and output (+), by page line:
+run-diff-hidden = { $count ->
+    [one] one line not shown
+   *[other] { $count } lines not shown
+}
+run-diff-elided = takes { $count ->
+    [one] one line
+   *[other] { $count } lines
+}
 run-junit-unexpected-success = expectError=true, but the block succeeded
 run-junit-block-failed = { $kind } (exit code { $code })
 run-junit-hook-failed = hook { $name } ({ $phase }) failed with exit code { $code }
 run-junit-hook-timed-out = hook { $name } ({ $phase }) timed out
+run-junit-block-output = the block's output
 
 ## Summary
 
@@ -126,10 +149,13 @@ run-dry-shard = Shard { $shard }: { $labs ->
         [one] one lab
        *[other] { $labs } labs
     }
-run-dry-expected = Expected durations:
+run-dry-expected = Expected run time, page by page (recorded by --record-durations, else 1 s per block plus its wait):
 run-dry-estimated = about { $duration } (not recorded yet)
-run-dry-lab-total = Lab total: { $duration }
-run-dry-total = { $labs } labs, { $duration } in all
+run-dry-not-run = not run
+run-dry-lab-total = Expected run time of the lab: { $duration }
+run-dry-bound = A run takes at most { $minutes } min: every block's timeout and wait, and its hook's timeouts, added up (labrun ends a block at its timeout)
+run-dry-required = Required time shown to learners (::required-time): { $minutes } min = { $formula }, rounded up to 5 min; execution { $source }
+run-dry-total = { $labs } labs: expected run time { $duration }; a run takes at most { $minutes } min
 
 ## prepare-environment, inside the lab's shell
 

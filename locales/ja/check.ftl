@@ -12,6 +12,9 @@ check-required-time-no-duration = `::required-time` に表示する時間があ�
 check-required-time-bad-durations = 所要時間ファイルが、ページのパスからミリ秒への JSON オブジェクトになっていません: { $detail }
 check-fence-missing-hook = `hook={ $name }` のフックファイルがありません: ページと同じ場所に `{ $file }` を追加してください
 check-fence-unused-hook = フック `{ $name }` は `{ $dir }` のページのどのブロックからも使われていません。ブロックに `hook={ $name }` を付けるか、ファイルを削除してください
+check-sample-raw = `raw=true` のブロックに `verifyOutput=true` を付けても何も照合されません。ブロック全体がスクリプトなので出力例がありません。どちらかを外してください
+check-sample-before-commands = 最初のコマンド（{ $line } 行目）より前に出力例があります。これを出力するコマンドがないため、実行時に照合できません。出力するコマンドの後ろに移してください
+check-sample-background = このコマンドはバックグラウンド（`&`）で実行されます。その出力は後に実行されるコマンドの出力に混ざるため、{ $line } 行目の出力例と区別できません。出力をリダイレクトする（`>file 2>&1 &`）か、`verifyOutput` のないブロックで実行してください
 check-front-matter-missing-title = ページにタイトルがありません: フロントマターに `title:` を追加してください（または `#` 見出しを書いてください）
 check-front-matter-duplicate-position = `{ $key }: { $position }` は `{ $other }` と同じ位置です。並び順を保つため、兄弟ページには異なる位置を指定してください
 check-reference-unknown-variable = `VAR::{ $name }` に値がありません: labrun.yaml の `variables` に `{ $name }` を追加してください

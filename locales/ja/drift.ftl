@@ -65,6 +65,7 @@ drift-annotation-changed = アノテーションが違います: `{ $source }` �
 drift-annotation-only-source = 翻訳にアノテーション `{ $annotation }` がありません
 drift-annotation-only-translation = アノテーション `{ $annotation }` が翻訳にだけあります
 drift-command-changed = コマンドが違います: `{ $source }` ↔ `{ $translation }`
+drift-sample-changed = `{ $command }` の出力例が違います（verifyOutput=true のため実行時に照合されます）: `{ $source }` ↔ `{ $translation }`
 drift-command-only-source = 翻訳にコマンド `{ $command }` がありません
 drift-command-only-translation = コマンド `{ $command }` が翻訳にだけあります
 drift-prompt-missing-translation = 翻訳で `$ ` プロンプトが抜けています: `{ $command }` が出力として扱われ、実行されません

@@ -61,7 +61,7 @@ help-plan-format = 出力形式
 
 ## labrun plan
 
-plan-header = { $title }（{ $lab }、{ $locale }）: { $pages } ページ、{ $blocks } ブロック、最大 { $minutes } 分
+plan-header = { $title }（{ $lab }、{ $locale }）: { $pages } ページ、{ $blocks } ブロック。実行は最長 { $minutes } 分
 plan-page-notest = 実行しません（.notest）
 plan-page-orphan = 実行しません（原文ページがありません）
 plan-timeout = タイムアウト { $seconds } 秒
@@ -70,6 +70,7 @@ plan-hook = フック { $name }
 plan-hook-missing = フック { $name }（スクリプトがありません）
 plan-expect-error = エラーを期待
 plan-raw = raw スクリプト
+plan-verify-output = 出力を出力例と照合
 plan-skip = スキップ（test=false）
 cli-heading-usage = 使い方:
 cli-heading-commands = コマンド

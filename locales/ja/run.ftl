@@ -7,6 +7,7 @@ help-run-lab = ラボ: コンテンツのパス（networking/network-policies）
 help-run-all = ワークショップのすべてのラボを実行します（コンテンツは --lang en、ja、all で選びます）
 help-run-shard = N 個に分けたうちの K 番目だけを実行します（--all と併用）。ラボは記録済みの所要時間で均等に分けます
 help-run-dry_run = 実行計画を予想所要時間付きで表示し、何も実行しません
+help-run-format = --dry-run の出力形式: 人が読む text、プログラム向けの json（labrun.dry-run/v1）
 help-run-bail = 最初の失敗で実行全体を止めます
 help-run-from = このページ（と、この行のブロック）から始め、それより前はすべてスキップします
 help-run-only = パスがこの glob に一致するページだけを実行します
@@ -22,6 +23,8 @@ help-run-step = 各ブロックを実行前に表示し、実行・スキップ�
 help-run-context = labrun、ブロック、フックが使う kubeconfig のコンテキスト
 help-run-kubeconfig = labrun、ブロック、フックが使う kubeconfig ファイル
 help-run-check_leaks = 各ラボの前にクラスターのスナップショットを取り、ラボの終わりに後片付けを実行してからもう一度スナップショットを取って、ラボが残したものを報告します
+help-run-verify_output = すべてのコマンドの出力を、ページでその後ろに示された出力例と照合します（1 つのブロックに verifyOutput=true を付けた場合と同じ）
+help-run-resume = 以前の実行のログディレクトリから再開します。合格しなかった最初のページ（または --from のページ）から、その前のページの後に保存されたシェルの状態で始めます
 run-cluster = クラスター: コンテキスト { $context }（{ $server }、Kubernetes { $version }）
 about-report = 実行レポートを扱います
 about-report-merge = 1 回の実行を分割した各シャードのレポートを 1 つにまとめます
@@ -40,6 +43,10 @@ run-bad-shard = --shard { $shard } は 1 ≤ K ≤ N ≤ 1000 の K/N の形で�
 run-from-unknown-page = --from { $page } に該当するページが、実行するラボにありません
 run-from-ambiguous = --from { $page } に一致するページが複数あります: { $matches }。パスをもう少し詳しく指定してください
 run-from-no-block = { $file }:{ $line }: そこに実行できるブロックはありません。ブロックの開始フェンスの行を指定してください
+run-resume-bad-schema = スキーマ { $schema } のシェル状態です。この labrun が読めるのは { $expected } です
+run-resume-no-state = --resume: { $dir } には { $page } の前のページ { $before } の後のシェル状態が保存されていません。以前の実行はそのページを実行していません。--from でそれより前のページから再開してください
+run-resume-not-a-dir = --resume { $dir }: ディレクトリではありません（以前の実行のログディレクトリを指定してください。実行のまとめと JSON レポートの log_dir に示されています）
+run-resume-nothing = --resume { $dir }: 実行するラボのシェル状態が保存されていません（これらのラボを実行したときのログディレクトリですか？）
 run-no-bash = PATH に bash がありません。labrun はラボを bash で実行します
 run-session-start-failed = ラボのシェル（{ $bash }）を起動できません: { $detail }
 run-unknown-variable = 未定義の変数 `VAR::{ $name }` です。labrun.yaml の `variables:` に定義するか、--var { $name }=VALUE を指定してください（定義済み: { $known }）
@@ -76,6 +83,11 @@ run-skip-quit = プロンプトで終了
 run-skip-suite-hook = スイートフックの before が失敗しました
 run-skip-interrupted = 中断されました
 run-skip-session-lost = ラボのシェルが終了しました
+run-skip-resume = 再開元の実行で実行済み
+run-resume-at = { $page } から再開します。シェルの状態は { $dir } に { $after } の後で保存されたものです
+run-resume-at-start = ラボの最初のページ { $page } から再開します。復元する状態はありません
+run-resume-done = { $dir } ではすべてのページが成功しています。再開するものはありません
+run-resume-fresh-work-dir = 以前の実行の作業ディレクトリがもうありません。新しいディレクトリを使うため、前のページで作られたファイルはありません
 run-step-prompt = このブロックを実行しますか？ [r] 実行、[s] スキップ、[q] 終了:
 
 ## 失敗
@@ -91,10 +103,15 @@ run-failure-command = コマンド（{ $line } 行目）:
 run-failure-output = 出力の最後の部分:
 run-failure-hook-output = フック { $name }（{ $phase }）の出力の最後の部分:
 run-failure-log = ログ:
+run-failure-sample = コマンドの出力が { $at } の出力例と一致しません
+run-failure-sample-diff = 出力例（-）と実際の出力（+）、ページの行番号付き:
+run-diff-hidden = { $count } 行を省略
+run-diff-elided = { $count } 行に相当
 run-junit-unexpected-success = expectError=true ですが、ブロックは成功しました
 run-junit-block-failed = { $kind }（終了コード { $code }）
 run-junit-hook-failed = フック { $name }（{ $phase }）が終了コード { $code } で失敗しました
 run-junit-hook-timed-out = フック { $name }（{ $phase }）がタイムアウトしました
+run-junit-block-output = ブロックの出力
 
 ## まとめ
 
@@ -108,10 +125,13 @@ run-summary-durations = 所要時間の記録先:
 ## ドライラン
 
 run-dry-shard = シャード { $shard }: { $labs } ラボ
-run-dry-expected = 予想所要時間:
+run-dry-expected = ページごとの予想実行時間（--record-durations の記録、なければブロックごとに 1 秒と wait）:
 run-dry-estimated = 約 { $duration }（未記録）
-run-dry-lab-total = ラボの合計: { $duration }
-run-dry-total = { $labs } ラボ、合計 { $duration }
+run-dry-not-run = 実行しない
+run-dry-lab-total = ラボの予想実行時間: { $duration }
+run-dry-bound = 実行は最長 { $minutes } 分: 各ブロックの timeout と wait、フックの timeout の合計です（labrun は timeout でブロックを終了させます）
+run-dry-required = 受講者に示す所要時間（::required-time）: { $minutes } 分 = { $formula }、5 分単位に切り上げ。実行時間: { $source }
+run-dry-total = { $labs } ラボ: 予想実行時間 { $duration }、実行は最長 { $minutes } 分
 
 ## prepare-environment（ラボのシェル内）
 

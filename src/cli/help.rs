@@ -174,7 +174,7 @@ pub fn exec_man(args: &ManArgs) -> Result<u8, Error> {
     match &args.out {
         None => {
             let text = roff_of(cmd).map_err(|e| io(std::path::Path::new("-"), e))?;
-            let _ = std::io::stdout().write_all(text.as_bytes());
+            crate::ui::print_data(&text);
         }
         Some(dir) => {
             std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
@@ -186,8 +186,9 @@ pub fn exec_man(args: &ManArgs) -> Result<u8, Error> {
             for (name, page) in pages {
                 let file = dir.join(format!("{name}.1"));
                 let text = roff_of(page).map_err(|e| io(&file, e))?;
-                std::fs::write(&file, text).map_err(|e| io(&file, e))?;
-                let _ = writeln!(std::io::stdout(), "{}", file.display());
+                // Never through a link planted where a page goes.
+                crate::files::write_generated(&file, text.as_bytes())?;
+                crate::ui::println(&file.display().to_string());
             }
         }
     }

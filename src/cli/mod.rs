@@ -6,7 +6,7 @@ mod drift;
 pub mod help;
 mod lsp;
 mod parse_error;
-mod plan;
+pub(crate) mod plan;
 mod render;
 mod report;
 mod run;
@@ -57,7 +57,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run a lab (or every lab) like a careful person at one terminal, and report to CI.
-    Run(run::Args),
+    Run(Box<run::Args>),
     /// Show the ordered pages and runnable blocks of a lab, executing nothing.
     Plan(plan::Args),
     /// Check every page of every locale without a cluster.

@@ -24,7 +24,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     super::gate(
         &ctx.project,
         labs.iter().flat_map(|l| &l.pages).filter(|p| p.runs()),
-        crate::run::runner::preflight(&ctx.project, &labs, &ctx.project.config.variables),
+        crate::run::runner::preflight(&ctx.project, &labs, &ctx.project.config.variables, false),
     )?;
     let vars = &ctx.project.config.variables;
     let plans: Vec<Plan> = labs
@@ -108,6 +108,9 @@ pub fn text(plan: &Plan, color: bool) -> String {
             }
             if b.raw {
                 facts.push(t!("plan-raw"));
+            }
+            if b.verify_output {
+                facts.push(t!("plan-verify-output"));
             }
             if b.skip {
                 facts.push(t!("plan-skip"));

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use crate::durations::Durations;
 use crate::error::Error;
-use crate::limits;
 use crate::model::{Lab, Page};
 use crate::msg;
 use crate::run::progress::{self, Console, Expectations};
@@ -31,12 +30,18 @@ pub struct Args {
     /// Print the plan with expected durations; execute nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// The form of --dry-run's output.
+    #[arg(long, value_enum, default_value_t = super::TextOrJson::Text, requires = "dry_run")]
+    pub format: super::TextOrJson,
     /// Stop at the first failure.
     #[arg(long)]
     pub bail: bool,
     /// Start at this page (and block line), skipping what comes before.
     #[arg(long, value_name = "PAGE[:LINE]")]
     pub from: Option<String>,
+    /// Resume the run logged in DIR: from the first page that did not pass (or --from), with the shell state saved after the page before it.
+    #[arg(long, value_name = "DIR")]
+    pub resume: Option<PathBuf>,
     /// Run only the pages whose path matches.
     #[arg(long, value_name = "GLOB")]
     pub only: Option<String>,
@@ -76,24 +81,18 @@ pub struct Args {
     /// Snapshot the cluster before each lab and after its cleanup, and report what it left behind.
     #[arg(long)]
     pub check_leaks: bool,
+    /// Compare every command's output with the sample the page shows after it (as verifyOutput=true does for one block).
+    #[arg(long)]
+    pub verify_output: bool,
 }
 
 fn usage(m: crate::i18n::Msg) -> Error {
     Error::Usage(m)
 }
 
-/// Expected ms of a page: its recorded duration, else a rough guess from its
-/// blocks (a second each, plus waits).
+/// Expected ms of a page ([`crate::timing`]).
 fn expected_ms(page: &Page, recorded: &Durations) -> u64 {
-    if let Some(ms) = recorded.page_ms(&page.rel) {
-        return ms;
-    }
-    if !page.runs() {
-        return 0;
-    }
-    page.runnable_blocks()
-        .map(|b| 1000 + limits::secs_to_ms(b.annotations.wait.unwrap_or(0)))
-        .fold(0, u64::saturating_add)
+    crate::timing::page_expected(page, recorded).0
 }
 
 /// `LABRUN_WAIT_SCALE`: a number from 0 to 1 that every `wait=` pause is
@@ -304,7 +303,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
                 .iter()
                 .flat_map(|l| l.pages.iter())
                 .filter(|p| p.runs()),
-            runner::preflight(&ctx.project, &run_labs, &variables),
+            runner::preflight(&ctx.project, &run_labs, &variables, args.verify_output),
         )?;
     }
 
@@ -312,10 +311,26 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let hook_timeout = args.hook_timeout.unwrap_or(config.timeouts.hook);
 
     if args.dry_run {
-        return dry_run(ctx, &units, &recorded, shard_label.as_deref(), &variables);
+        let d = crate::run::dry_run::build(
+            &ctx.project,
+            &units,
+            &recorded,
+            shard_label.as_deref(),
+            &variables,
+        );
+        match args.format {
+            super::TextOrJson::Json => ui::print_data(
+                &(serde_json::to_string_pretty(&d).expect("a dry run serializes") + "\n"),
+            ),
+            super::TextOrJson::Text => progress::say(
+                crate::run::dry_run::text(&d, ui::color_enabled(false)).trim_end_matches('\n'),
+            ),
+        }
+        return Ok(exit::OK);
     }
 
     let bash = find_bash().ok_or_else(|| usage(msg!("run-no-bash")))?;
+    let settings_from = from.clone();
     let mut settings = Settings {
         bash,
         log_dir: PathBuf::new(),
@@ -332,6 +347,15 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
         cluster: None,
         check_leaks: args.check_leaks,
         wait_scale: wait_scale(std::env::var("LABRUN_WAIT_SCALE").ok().as_deref())?,
+        verify_output: args.verify_output,
+        resume: match &args.resume {
+            Some(dir) => Some(crate::run::resume::resume(
+                dir,
+                units.iter().map(|(_, l)| l),
+                settings_from.as_ref(),
+            )?),
+            None => None,
+        },
     };
     // Everything that can refuse the run comes before anything is created.
     let run_labs: Vec<Lab> = units.iter().map(|(_, l)| l.clone()).collect();
@@ -601,64 +625,6 @@ fn print_summary(console: &Console, report: &RunReport, args: &Args) {
     if let Some(p) = &args.record_durations {
         console.println(&format!("{} {}", t!("run-summary-durations"), p.display()));
     }
-}
-
-fn dry_run(
-    ctx: &Context,
-    units: &[(usize, Lab)],
-    recorded: &Durations,
-    shard: Option<&str>,
-    variables: &std::collections::BTreeMap<String, String>,
-) -> Result<u8, Error> {
-    let color = ui::color_enabled(false);
-    let say = progress::say;
-    if let Some(s) = shard {
-        say(&ui::paint(
-            color,
-            Tone::Bold,
-            &t!("run-dry-shard", shard = s, labs = units.len()),
-        ));
-    }
-    let mut total: u64 = 0;
-    for (_, lab) in units {
-        let plan = crate::plan::plan(&ctx.project, lab, variables);
-        say(super::plan::text(&plan, color).trim_end_matches('\n'));
-        say(&format!(
-            "     {}",
-            ui::paint(color, Tone::Bold, &t!("run-dry-expected"))
-        ));
-        let mut lab_total: u64 = 0;
-        for page in &lab.pages {
-            let ms = expected_ms(page, recorded);
-            lab_total = u64::saturating_add(lab_total, ms);
-            let how = if recorded.page_ms(&page.rel).is_some() {
-                progress::human_ms(ms)
-            } else if page.orphan {
-                t!("run-skip-orphan")
-            } else if page.notest {
-                t!("run-skip-notest")
-            } else {
-                t!("run-dry-estimated", duration = progress::human_ms(ms))
-            };
-            say(&format!("       {}  {how}", page.rel));
-        }
-        say(&format!(
-            "     {}",
-            t!(
-                "run-dry-lab-total",
-                duration = progress::human_ms(lab_total)
-            )
-        ));
-        total = u64::saturating_add(total, lab_total);
-    }
-    if units.len() > 1 {
-        say(&t!(
-            "run-dry-total",
-            labs = units.len(),
-            duration = progress::human_ms(total)
-        ));
-    }
-    Ok(exit::OK)
 }
 
 #[cfg(test)]

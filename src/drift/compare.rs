@@ -5,7 +5,9 @@
 //! order: the `bash` blocks, their commands (comments removed, since
 //! translators translate them; a `#` inside quotes is not a comment) and
 //! annotations (display-only keys such as `title=` may be translated and are
-//! ignored; `hook=` is not), leaf directives and their attributes
+//! ignored; `hook=` is not), the sample output of blocks marked
+//! `verifyOutput=true` (as the run compares it: volatile tokens and
+//! whitespace do not count, see [`crate::sample`]), leaf directives and their attributes
 //! (`::yaml{file paths}`: what the reader is shown of a manifest), the
 //! number of `::yaml` callouts, and the ordering keys of the front matter.
 //! Code blocks of other languages and container directives are not
@@ -44,6 +46,8 @@ pub enum DiffKind {
     CommandOnlyInTranslation,
     /// A command lost its `$ ` prompt on one side and is shown as output there.
     PromptMissing,
+    /// With `verifyOutput=true`, the sample after a command differs.
+    SampleChanged,
     DirectiveOnlyInSource,
     DirectiveOnlyInTranslation,
     DirectiveChanged,
@@ -220,6 +224,9 @@ struct BlockKey {
     lang: String,
     annotations: Vec<(String, Option<String>)>,
     commands: Vec<String>,
+    /// With `verifyOutput=true`: each command's sample, normalized as the
+    /// run compares it (parallel to `commands`); otherwise empty.
+    samples: Vec<Vec<String>>,
 }
 
 struct BlockView<'a> {
@@ -228,6 +235,9 @@ struct BlockView<'a> {
     /// Command lines as written (comments stripped) with their source line,
     /// parallel to `key.commands`.
     command_lines: Vec<u32>,
+    /// With `verifyOutput=true`: each command's sample lines as written,
+    /// with their page lines (parallel to `key.commands`).
+    sample_lines: Vec<Vec<(u32, String)>>,
     /// Words of the code, for pairing changed blocks; computed only then.
     tokens: std::cell::OnceCell<HashSet<&'a str>>,
 }
@@ -249,12 +259,37 @@ fn block_view(block: &Block) -> BlockView<'_> {
     annotations.sort();
     let mut commands = Vec::new();
     let mut command_lines = Vec::new();
+    let mut samples = Vec::new();
+    let mut sample_lines = Vec::new();
     if block.is_runnable() {
         for c in &block.commands {
             let n = normalize_command(&c.text);
             if !n.is_empty() {
                 commands.push(n);
                 command_lines.push(c.line);
+                if block.annotations.verify_output {
+                    let lines: Vec<(u32, String)> =
+                        crate::sample::items(&c.output, c.output_line())
+                            .into_iter()
+                            .map(|item| match item {
+                                crate::sample::Item::Line { line, text, .. } => (line, text),
+                                crate::sample::Item::Elide { line } => (line, "...".to_owned()),
+                            })
+                            .collect();
+                    samples.push(
+                        lines
+                            .iter()
+                            .map(|(_, t)| {
+                                if crate::sample::is_elision(t) {
+                                    "...".to_owned()
+                                } else {
+                                    crate::sample::normalize(t)
+                                }
+                            })
+                            .collect(),
+                    );
+                    sample_lines.push(lines);
+                }
             }
         }
     }
@@ -264,8 +299,10 @@ fn block_view(block: &Block) -> BlockView<'_> {
             lang: block.lang.clone(),
             annotations,
             commands,
+            samples,
         },
         command_lines,
+        sample_lines,
         tokens: std::cell::OnceCell::new(),
     }
 }
@@ -277,7 +314,7 @@ fn output_lines(block: &Block) -> Vec<(u32, &str)> {
         out.push((block.line + 1 + k as u32, l.as_str()));
     }
     for c in &block.commands {
-        let first = c.line + c.text.split('\n').count() as u32;
+        let first = c.output_line();
         for (k, l) in c.output.iter().enumerate() {
             out.push((first + k as u32, l.as_str()));
         }
@@ -507,6 +544,9 @@ fn compare_block(a: &BlockView<'_>, b: &BlockView<'_>, diffs: &mut Vec<Differenc
     for pair in align(ca, cb, |i, j| jaccard(&tokens(&ca[i]), &tokens(&cb[j]))) {
         match pair {
             Pair::Same(i, j) => {
+                if let Some(d) = sample_difference(a, i, b, j) {
+                    diffs.push(d);
+                }
                 last_a = a.command_lines[i];
                 last_b = b.command_lines[j];
             }
@@ -559,6 +599,41 @@ fn compare_block(a: &BlockView<'_>, b: &BlockView<'_>, diffs: &mut Vec<Differenc
             }
         }
     }
+}
+
+/// Where the samples of the same command differ in two blocks that both
+/// compare them: the first differing line of each, or where one ends.
+fn sample_difference(
+    a: &BlockView<'_>,
+    i: usize,
+    b: &BlockView<'_>,
+    j: usize,
+) -> Option<Difference> {
+    let (sa, sb) = (a.key.samples.get(i)?, b.key.samples.get(j)?);
+    if sa == sb {
+        return None;
+    }
+    let (la, lb) = (&a.sample_lines[i], &b.sample_lines[j]);
+    let k = (0..sa.len().max(sb.len())).find(|&k| sa.get(k) != sb.get(k))?;
+    // A side that ran out of lines is placed after its last one.
+    let at = |lines: &[(u32, String)], command: u32| {
+        lines
+            .get(k)
+            .or(lines.last())
+            .map_or(command + 1, |(l, _)| *l)
+    };
+    let text = |lines: &[(u32, String)]| lines.get(k).map_or(String::new(), |(_, t)| short(t));
+    Some(Difference {
+        kind: DiffKind::SampleChanged,
+        source_line: at(la, a.command_lines[i]),
+        translation_line: at(lb, b.command_lines[j]),
+        message: msg!(
+            "drift-sample-changed",
+            command = first_line(&a.key.commands[i]),
+            source = text(la),
+            translation = text(lb)
+        ),
+    })
 }
 
 /// The first line where two normalized commands differ, shortened.
@@ -809,6 +884,22 @@ mod tests {
         let a = "```yaml title=\"a.yaml\"\nk: v\n```\n";
         let b = "```yaml title=\"ファイル\"\nk: v\n```\n";
         assert_eq!(kinds(a, b), []);
+    }
+
+    #[test]
+    fn samples_count_only_where_the_run_compares_them() {
+        let a = "```bash verifyOutput=true\n$ kubectl get pods\nNAME   AGE\nui-7d9f8b6c4-x2x9z   5m\n$ echo done\ndone\n```\n";
+        // Another run's names and ages, another column width: the same.
+        let b = "```bash verifyOutput=true\n$ kubectl get pods\nNAME                 AGE\nui-5c8f7d9b6d-q7lzt  12s\n$ echo done\ndone\n```\n";
+        assert_eq!(kinds(a, b), []);
+        // A translated sample line is not: the run would fail on it.
+        let c = a.replace("\ndone\n```", "\n完了\n```");
+        assert_eq!(kinds(a, &c), [(DiffKind::SampleChanged, 6, 6)]);
+        let short = a.replace("ui-7d9f8b6c4-x2x9z   5m\n", "");
+        assert_eq!(kinds(a, &short), [(DiffKind::SampleChanged, 4, 3)]);
+        // Without verifyOutput the sample is prose.
+        let plain = |t: &str| t.replace(" verifyOutput=true", "");
+        assert_eq!(kinds(&plain(a), &plain(&c)), []);
     }
 
     #[test]

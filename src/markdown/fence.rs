@@ -110,7 +110,7 @@ pub fn annotations(
                 ));
             };
             match key {
-                "test" | "expectError" | "raw" => {
+                "test" | "expectError" | "raw" | "verifyOutput" => {
                     let v = match value.as_deref() {
                         None | Some("true") => Some(true),
                         Some("false") => Some(false),
@@ -120,6 +120,7 @@ pub fn annotations(
                         ("test", Some(v)) => a.test = v,
                         ("expectError", Some(v)) => a.expect_error = v,
                         ("raw", Some(v)) => a.raw = v,
+                        ("verifyOutput", Some(v)) => a.verify_output = v,
                         _ => bad("true|false", diags),
                     }
                 }
@@ -388,10 +389,11 @@ mod tests {
     #[test]
     fn parses_known_annotations() {
         let (a, d) = annots(
-            "wait=30 timeout=600 hook=np-check hookTimeout=\"20\" expectError=true raw=false test=false",
+            "wait=30 timeout=600 hook=np-check hookTimeout=\"20\" expectError=true raw=false test=false verifyOutput",
             true,
         );
         assert!(d.is_empty(), "{d:?}");
+        assert!(a.verify_output);
         assert_eq!(
             (a.wait, a.timeout, a.hook_timeout),
             (Some(30), Some(600), Some(20))
@@ -399,6 +401,9 @@ mod tests {
         assert_eq!(a.hook.as_deref(), Some("np-check"));
         assert!(a.expect_error && !a.raw && !a.test);
         assert_eq!(a.entries[1].col, 16);
+        let (a, d) = annots("verifyOutput=false", true);
+        assert!(d.is_empty() && !a.verify_output);
+        assert_eq!(suggest_key("verifyoutput"), Some("verifyOutput"));
     }
 
     #[test]

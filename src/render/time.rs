@@ -91,6 +91,17 @@ impl Execution {
     pub fn is_upper_bound(&self) -> bool {
         matches!(self, Execution::UpperBound { .. })
     }
+
+    /// Where the figure comes from, for people.
+    pub fn source_text(&self) -> String {
+        match self {
+            Execution::Recorded { file, .. } => {
+                crate::t!("time-source-recorded", file = file.as_str())
+            }
+            Execution::Estimated { .. } => crate::t!("time-source-estimated"),
+            Execution::UpperBound { .. } => crate::t!("time-source-upper-bound"),
+        }
+    }
 }
 
 /// One page's share of the reading time.
@@ -306,11 +317,7 @@ pub fn breakdown(rt: &RequiredTime, title: &str, color: bool) -> String {
         out.push('\n');
     }
     out.push('\n');
-    let source = match &rt.execution {
-        Execution::Recorded { file, .. } => t!("time-source-recorded", file = file.as_str()),
-        Execution::Estimated { .. } => t!("time-source-estimated"),
-        Execution::UpperBound { .. } => t!("time-source-upper-bound"),
-    };
+    let source = rt.execution.source_text();
     let facts = [
         (
             t!("time-reading"),

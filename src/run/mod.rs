@@ -2,23 +2,32 @@
 //! and tells CI exactly what happened.
 //!
 //! - [`session`]: the persistent shell and how blocks run in it;
+//! - [`dry_run`]: what a run would do, and how long it would take;
 //! - [`state`]: the shell state carried from block to block;
 //! - [`procs`]: process trees, killing and reaping;
 //! - [`runner`]: pages, blocks, hooks, failures;
 //! - [`report`]: the JSON and JUnit reports, and merging them;
 //! - [`shard`]: splitting a workshop across CI jobs;
 //! - [`progress`]: what the person or the CI log sees;
-//! - [`requires`]: the commands a lab's environments need.
+//! - [`requires`]: the commands a lab's environments need;
+//! - [`resume`]: the state saved after every page, and resuming from it;
+//! - [`transcript`]: a block as a terminal shows it: its script, and its
+//!   output per command;
+//! - [`verify_output`]: each command's output against the page's sample.
 
+pub mod dry_run;
 pub mod prepare;
 pub mod procs;
 pub mod progress;
 pub mod report;
 pub mod requires;
+pub mod resume;
 pub mod runner;
 pub mod session;
 pub mod shard;
 pub mod state;
+pub mod transcript;
+pub mod verify_output;
 
 use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::net::UnixStream;

@@ -182,33 +182,38 @@ impl Console {
     /// The lines that explain a failed block.
     pub fn failure_lines(&self, file: &str, b: &BlockReport) -> Vec<String> {
         let mut out = Vec::new();
+        let hook = b.failed_hook();
         let head = match b.failure {
             Some(FailureKind::Timeout) => t!("run-failure-timeout", seconds = b.timeout_s),
-            Some(FailureKind::HookBefore) | Some(FailureKind::HookAfter) => {
-                let h = b.hooks.iter().rev().find(|h| h.status.is_failure());
-                match h {
-                    Some(h) if h.status == Status::TimedOut => t!(
-                        "run-failure-hook-timeout",
+            Some(FailureKind::HookBefore) | Some(FailureKind::HookAfter) => match hook {
+                Some(h) if h.status == Status::TimedOut => t!(
+                    "run-failure-hook-timeout",
+                    name = h.name.as_str(),
+                    phase = h.phase.as_str()
+                ),
+                Some(h) => match h.exit_code {
+                    Some(code) => t!(
+                        "run-failure-hook",
+                        name = h.name.as_str(),
+                        phase = h.phase.as_str(),
+                        code = code
+                    ),
+                    // A declarative hook has no exit code.
+                    None => t!(
+                        "run-failure-hook-expectations",
                         name = h.name.as_str(),
                         phase = h.phase.as_str()
                     ),
-                    Some(h) => match h.exit_code {
-                        Some(code) => t!(
-                            "run-failure-hook",
-                            name = h.name.as_str(),
-                            phase = h.phase.as_str(),
-                            code = code
-                        ),
-                        // A declarative hook has no exit code.
-                        None => t!(
-                            "run-failure-hook-expectations",
-                            name = h.name.as_str(),
-                            phase = h.phase.as_str()
-                        ),
-                    },
-                    None => t!("run-failure-exit", code = "?"),
-                }
-            }
+                },
+                None => t!("run-failure-exit", code = "?"),
+            },
+            Some(FailureKind::Output) => t!(
+                "run-failure-sample",
+                at = format!(
+                    "{file}:{}",
+                    b.output_mismatch.as_ref().map_or(0, |m| m.sample_line)
+                )
+            ),
             Some(FailureKind::Interrupted) => t!("run-failure-interrupted"),
             Some(FailureKind::SessionLost) => t!("run-failure-session-lost"),
             _ => t!(
@@ -223,7 +228,9 @@ impl Console {
             b.line,
             self.paint(Tone::Error, &head)
         ));
-        if let Some(c) = &b.command {
+        // When a hook failed, the block itself did what it should: its
+        // command is not the failure, the hook and its output are.
+        if let (Some(c), None) = (&b.command, hook) {
             let mut lines = c.text.lines();
             out.push(format!(
                 "    {} {}",
@@ -246,18 +253,36 @@ impl Console {
                 }
             }
         };
-        match b.hooks.iter().rev().find(|h| h.status.is_failure()) {
-            Some(h) => tail_of(
-                t!(
-                    "run-failure-hook-output",
-                    name = h.name.as_str(),
-                    phase = h.phase.as_str()
-                ),
-                &h.output_tail,
-            ),
-            None => tail_of(t!("run-failure-output"), &b.output_tail),
-        }
-        if let (Some(log), Some(line)) = (&b.log, b.log_line) {
+        let (log, log_line) = match (hook, &b.output_mismatch) {
+            (None, Some(m)) => {
+                out.push(format!("    {}", t!("run-failure-sample-diff")));
+                for l in super::verify_output::diff_text(&m.diff) {
+                    let tone = match l.get(6..7) {
+                        Some("-") => Tone::Error,
+                        Some("+") => Tone::Good,
+                        _ => Tone::Dim,
+                    };
+                    out.push(format!("    {}", self.paint(tone, &l)));
+                }
+                (&b.log, b.log_line)
+            }
+            (Some(h), _) => {
+                tail_of(
+                    t!(
+                        "run-failure-hook-output",
+                        name = h.name.as_str(),
+                        phase = h.phase.as_str()
+                    ),
+                    &h.output_tail,
+                );
+                (&h.log, h.log_line)
+            }
+            (None, None) => {
+                tail_of(t!("run-failure-output"), &b.output_tail);
+                (&b.log, b.log_line)
+            }
+        };
+        if let (Some(log), Some(line)) = (log, log_line) {
             out.push(format!("    {} {log}:{line}", t!("run-failure-log")));
         }
         out
@@ -418,6 +443,26 @@ impl Observer for Console {
 
     fn leaks(&mut self, table: &str) {
         self.println(table.trim_end());
+    }
+
+    fn resumed(&mut self, _lab: &Lab, how: &super::report::Resumed) {
+        let line = match (&how.page, &how.state_after) {
+            (None, _) => t!("run-resume-done", dir = how.log_dir.as_str()),
+            (Some(page), Some(after)) => t!(
+                "run-resume-at",
+                page = page.as_str(),
+                after = after.as_str(),
+                dir = how.log_dir.as_str()
+            ),
+            (Some(page), None) => t!("run-resume-at-start", page = page.as_str()),
+        };
+        self.println(&format!("  {}", self.paint(Tone::Accent, &line)));
+        if how.state_after.is_some() && !how.work_dir_reused {
+            self.println(&format!(
+                "  {}",
+                self.paint(Tone::Warning, &t!("run-resume-fresh-work-dir"))
+            ));
+        }
     }
 
     fn ask_step(
@@ -595,6 +640,7 @@ pub fn skip_word(r: super::report::SkipReason) -> String {
         SuiteHookFailed => t!("run-skip-suite-hook"),
         Interrupted => t!("run-skip-interrupted"),
         SessionLost => t!("run-skip-session-lost"),
+        Resume => t!("run-skip-resume"),
     }
 }
 

@@ -80,6 +80,8 @@ pub enum SkipReason {
     Interrupted,
     /// The session's shell ended.
     SessionLost,
+    /// `--resume`: the run it resumes got past it.
+    Resume,
 }
 
 /// How a failed block or hook failed.
@@ -98,6 +100,9 @@ pub enum FailureKind {
     Interrupted,
     /// The session's shell ended while it ran.
     SessionLost,
+    /// A command's output does not match the sample the page shows
+    /// (`verifyOutput=true`, `--verify-output`).
+    Output,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -153,6 +158,23 @@ pub struct LabReport {
     /// answered); the lab counts as failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preflight: Option<String>,
+    /// `--resume`: where the lab picked up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resumed: Option<Resumed>,
+}
+
+/// Where a resumed lab picked up, and with what.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Resumed {
+    /// The log directory of the run it resumes.
+    pub log_dir: String,
+    /// The page it started at; `null` when every page had passed.
+    pub page: Option<String>,
+    /// The page whose saved state the session started with; `null` at the
+    /// lab's first page.
+    pub state_after: Option<String>,
+    /// Whether the earlier run's work directory was still there and used.
+    pub work_dir_reused: bool,
 }
 
 impl LabReport {
@@ -202,6 +224,7 @@ impl LabReport {
             pages,
             leaks: None,
             preflight: Some(why),
+            resumed: None,
         }
     }
 }
@@ -247,6 +270,20 @@ pub struct BlockReport {
     /// Line of the block's header in the log.
     pub log_line: Option<u64>,
     pub hooks: Vec<HookReport>,
+    /// How the output differs from the page's sample (`failure: output`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_mismatch: Option<OutputMismatch>,
+}
+
+/// A command whose output does not match its sample.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutputMismatch {
+    /// The page line of the command.
+    pub command_line: u32,
+    /// The page line of the first sample line that differs.
+    pub sample_line: u32,
+    /// The differences, with a line of context around each.
+    pub diff: Vec<crate::sample::DiffLine>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -267,6 +304,16 @@ pub struct HookReport {
 }
 
 impl BlockReport {
+    /// The hook whose failure failed the block, when that is what happened.
+    pub fn failed_hook(&self) -> Option<&HookReport> {
+        match self.failure {
+            Some(FailureKind::HookBefore | FailureKind::HookAfter) => {
+                self.hooks.iter().rev().find(|h| h.status.is_failure())
+            }
+            _ => None,
+        }
+    }
+
     /// A block that did not run.
     pub fn skipped(
         line: u32,
@@ -290,6 +337,7 @@ impl BlockReport {
             log: None,
             log_line: None,
             hooks: Vec::new(),
+            output_mismatch: None,
         }
     }
 }
@@ -418,8 +466,10 @@ impl RunReport {
                 ));
                 suite.set_time(std::time::Duration::from_millis(page.duration_ms));
                 for b in &page.blocks {
-                    let mut case =
-                        TestCase::new(format!("{}:{}", page.file, b.line), block_status(b));
+                    let mut case = TestCase::new(
+                        format!("{}:{}", page.file, b.line),
+                        block_status(b, &page.file),
+                    );
                     case.set_classname(format!("{}/{}", lab.locale, lab.lab));
                     case.set_time(std::time::Duration::from_millis(b.duration_ms));
                     if b.status == Status::Warning {
@@ -439,7 +489,7 @@ fn tail_text(lines: &[String]) -> String {
     lines.join("\n")
 }
 
-fn block_status(b: &BlockReport) -> TestCaseStatus {
+fn block_status(b: &BlockReport, file: &str) -> TestCaseStatus {
     match b.status {
         Status::Passed | Status::Warning => TestCaseStatus::success(),
         Status::Skipped => {
@@ -455,6 +505,27 @@ fn block_status(b: &BlockReport) -> TestCaseStatus {
                 .failure
                 .map(|k| kebab(&k))
                 .unwrap_or_else(|| "exit".into());
+            s.set_type(kind.clone());
+            // A failing hook is the failure: its message and output come
+            // first, the block's output after.
+            if let Some(h) = b.failed_hook() {
+                s.set_message(hook_message(h));
+                s.set_description(format!(
+                    "{}\n--- {}\n{}",
+                    tail_text(&h.output_tail),
+                    crate::t!("run-junit-block-output"),
+                    tail_text(&b.output_tail)
+                ));
+                return s;
+            }
+            if let Some(m) = &b.output_mismatch {
+                s.set_message(crate::t!(
+                    "run-failure-sample",
+                    at = format!("{file}:{}", m.sample_line)
+                ));
+                s.set_description(super::verify_output::diff_text(&m.diff).join("\n"));
+                return s;
+            }
             let mut message = match b.exit_code {
                 Some(code) => {
                     crate::t!("run-junit-block-failed", kind = kind.as_str(), code = code)
@@ -465,19 +536,25 @@ fn block_status(b: &BlockReport) -> TestCaseStatus {
                 message.push_str(&format!(": {}", c.text.lines().next().unwrap_or("")));
             }
             s.set_message(message);
-            s.set_type(kind);
-            let mut desc = tail_text(&b.output_tail);
-            for h in b.hooks.iter().filter(|h| h.status.is_failure()) {
-                desc.push_str(&format!(
-                    "\n--- hook {} {}\n{}",
-                    h.name,
-                    h.phase,
-                    tail_text(&h.output_tail)
-                ));
-            }
-            s.set_description(desc);
+            s.set_description(tail_text(&b.output_tail));
             s
         }
+    }
+}
+
+/// What failed, for a hook: its exit code, its timeout, or (declarative
+/// hooks, which have no exit code) an expectation.
+fn hook_message(h: &HookReport) -> String {
+    let (name, phase) = (h.name.as_str(), h.phase.as_str());
+    match (h.status, h.exit_code) {
+        (Status::TimedOut, _) => crate::t!("run-junit-hook-timed-out", name = name, phase = phase),
+        (_, Some(c)) => crate::t!(
+            "run-junit-hook-failed",
+            name = name,
+            phase = phase,
+            code = c
+        ),
+        (_, None) => crate::t!("run-failure-hook-expectations", name = name, phase = phase),
     }
 }
 
@@ -492,19 +569,7 @@ fn hook_status(h: &HookReport) -> TestCaseStatus {
             } else {
                 "exit"
             });
-            s.set_message(match h.exit_code {
-                Some(c) => crate::t!(
-                    "run-junit-hook-failed",
-                    name = h.name.as_str(),
-                    phase = h.phase.as_str(),
-                    code = c
-                ),
-                None => crate::t!(
-                    "run-junit-hook-timed-out",
-                    name = h.name.as_str(),
-                    phase = h.phase.as_str()
-                ),
-            });
+            s.set_message(hook_message(h));
             s.set_description(tail_text(&h.output_tail));
             s
         }
@@ -582,6 +647,7 @@ mod tests {
             cleanup: None,
             leaks: None,
             preflight: None,
+            resumed: None,
             pages: vec![PageReport {
                 path: format!("{name}/index.md"),
                 file: format!("content/en/{name}/index.md"),

@@ -16,8 +16,10 @@ use crate::msg;
 
 use super::Stop;
 use super::report::{
-    BlockReport, CommandRef, FailureKind, HookReport, LabReport, PageReport, SkipReason, Status,
+    BlockReport, CommandRef, FailureKind, HookReport, LabReport, PageReport, Resumed, SkipReason,
+    Status,
 };
+use super::resume::{SavedState, Start};
 use super::session::{End, Event, Finished, Session, SessionOptions};
 
 /// Lines of output kept in reports and failure messages.
@@ -57,6 +59,11 @@ pub struct Settings {
     /// `wait=` pauses last this fraction of their seconds (1 normally;
     /// `LABRUN_WAIT_SCALE` for tests against a simulated cluster).
     pub wait_scale: f64,
+    /// `--verify-output`: every block's samples are compared, as with
+    /// `verifyOutput=true`.
+    pub verify_output: bool,
+    /// `--resume DIR`: where each lab picks up, from that run's saved states.
+    pub resume: Option<super::resume::Resume>,
 }
 
 /// The cluster a run talks to, and the declarative hooks of its labs.
@@ -101,6 +108,8 @@ pub trait Observer {
     fn lab_done(&mut self, lab: &LabReport);
     /// `--check-leaks`: what the lab left in the cluster, as a table.
     fn leaks(&mut self, table: &str);
+    /// `--resume`: where the lab picks up, with which state.
+    fn resumed(&mut self, lab: &Lab, how: &Resumed);
     /// `--step`: show the block's commands as they will run (`VAR::`
     /// values substituted) and ask.
     fn ask_step(
@@ -212,38 +221,21 @@ pub fn tail(bytes: &[u8], n: usize) -> Vec<String> {
         .collect()
 }
 
-/// The script a block's subshell runs. Each command is announced on the
-/// control pipe (so a timeout can name it) and checked: the first command
-/// that fails ends the block, as a careful person would stop, and reports
-/// its line. `raw=true` runs the text as it is and only its status counts.
-pub fn block_script(block: &Block, vars: &BTreeMap<String, String>) -> String {
-    let mut s = String::new();
-    for c in &block.commands {
-        s.push_str(&format!("builtin printf 'cmd\\0%s\\0' {} >&3\n", c.line));
-        s.push_str(&crate::config::substitute_vars(&c.text, vars));
-        s.push('\n');
-        if !block.annotations.raw {
-            s.push_str(&format!(
-                "__lr_rc=$?; [[ $__lr_rc == 0 ]] || __lr_end \"$__lr_rc\" {}\n",
-                c.line
-            ));
-        }
-    }
-    s
-}
-
 /// Problems a run finds before it starts, under the same rule ids as
 /// `check` (so the project's policy treats them alike): unknown `VAR::`
 /// names in code that will run (`variables` from labrun.yaml and `--var`),
-/// and `hook=NAME` without its files.
+/// `hook=NAME` without its files, and samples it cannot compare (in every
+/// block with `verify_all`, as `--verify-output` compares them all).
 pub fn preflight(
     project: &Project,
     labs: &[Lab],
     variables: &BTreeMap<String, String>,
+    verify_all: bool,
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for lab in labs {
         for page in lab.pages.iter().filter(|p| p.runs()) {
+            diags.extend(crate::sample::unmatchable(page, verify_all));
             let blocks: Vec<&Block> = page.runnable_blocks().collect();
             for v in &page.variables {
                 let in_block = blocks
@@ -408,7 +400,23 @@ impl<'a> Runner<'a> {
         } else {
             lab.id.replace('/', "__")
         };
-        let work_dir = self.settings.work_root.join(&lab.locale).join(&slug);
+        let start = self
+            .settings
+            .resume
+            .as_ref()
+            .and_then(|r| r.labs.get(&(lab.locale.clone(), lab.id.clone())))
+            .cloned()
+            .unwrap_or(Start::Fresh);
+        let saved = match &start {
+            Start::At { state, .. } => state.as_deref(),
+            _ => None,
+        };
+        // A resumed lab goes on in the earlier run's directory, if it is
+        // still there: the files its pages made are.
+        let reused = saved.map(|s| s.work_dir.clone()).filter(|d| d.is_dir());
+        let work_dir = reused
+            .clone()
+            .unwrap_or_else(|| self.settings.work_root.join(&lab.locale).join(&slug));
         std::fs::create_dir_all(&work_dir).map_err(|e| Error::io(&work_dir, e))?;
         let log_base = self.settings.log_dir.join(&lab.locale);
         let blocks = lab
@@ -419,10 +427,55 @@ impl<'a> Runner<'a> {
             .sum();
         self.obs.lab_start(lab, blocks);
 
-        let plans: Vec<(Option<SkipReason>, Option<u32>)> =
+        let mut plans: Vec<(Option<SkipReason>, Option<u32>)> =
             lab.pages.iter().map(|p| self.static_skip(lab, p)).collect();
+        // Pages the resumed run got past are not run again.
+        let resume_at = match &start {
+            Start::At { page, .. } => lab.pages.iter().position(|p| &p.rel == page),
+            Start::Done => Some(lab.pages.len()),
+            Start::Fresh => None,
+        };
+        if let Some(at) = resume_at {
+            for (i, plan) in plans.iter_mut().enumerate() {
+                if i < at && plan.0.is_none() {
+                    *plan = (Some(SkipReason::Resume), None);
+                } else if i == at
+                    && plan.0.is_none()
+                    && let Start::At { line, .. } = &start
+                {
+                    plan.1 = plan.1.or(*line);
+                }
+            }
+        }
+        let resumed = match &start {
+            Start::Fresh => None,
+            Start::At { page, .. } => Some(Resumed {
+                log_dir: self
+                    .settings
+                    .resume
+                    .as_ref()
+                    .map_or(String::new(), |r| r.dir.to_string_lossy().into_owned()),
+                page: Some(page.clone()),
+                state_after: saved.map(|s| s.page.clone()),
+                work_dir_reused: reused.is_some(),
+            }),
+            Start::Done => Some(Resumed {
+                log_dir: self
+                    .settings
+                    .resume
+                    .as_ref()
+                    .map_or(String::new(), |r| r.dir.to_string_lossy().into_owned()),
+                page: None,
+                state_after: None,
+                work_dir_reused: false,
+            }),
+        };
+        if let Some(r) = &resumed {
+            self.obs.resumed(lab, r);
+        }
         self.session_lost = false;
         let mut session: Option<Session> = None;
+        let mut initial = None;
         let mut before: Option<crate::verify::Snapshot> = None;
         if plans.iter().any(|(s, _)| s.is_none()) && self.halted().is_none() {
             if self.settings.check_leaks
@@ -430,7 +483,22 @@ impl<'a> Runner<'a> {
             {
                 before = crate::verify::leaks::snapshot(&c.kube).ok();
             }
-            session = Some(self.start_session(lab, &work_dir, &log_base, &slug)?);
+            let mut sess = self.start_session(lab, &work_dir, &log_base, &slug)?;
+            initial = Some(sess.state().clone());
+            if let Some(saved) = saved {
+                let target = super::resume::target(sess.state(), saved, &work_dir);
+                if let Err(e) =
+                    std::fs::create_dir_all(&target.pwd).and_then(|_| sess.restore(&target))
+                {
+                    let file = super::resume::state_file(
+                        &self.settings.resume.as_ref().expect("resuming").dir,
+                        &lab.locale,
+                        &saved.page,
+                    );
+                    return Err(Error::io(&file, e));
+                }
+            }
+            session = Some(sess);
         }
 
         let mut cleanup: Option<HookReport> = None;
@@ -483,6 +551,21 @@ impl<'a> Runner<'a> {
                 continue;
             }
             let report = self.run_page(sess, page, from_line, &log_base)?;
+            if !self.session_lost
+                && let Some(initial) = &initial
+            {
+                super::resume::save(
+                    &self.settings.log_dir,
+                    &SavedState::new(
+                        lab,
+                        &page.rel,
+                        report.status,
+                        &work_dir,
+                        initial,
+                        sess.state(),
+                    ),
+                )?;
+            }
             if self.session_lost {
                 session = None;
             }
@@ -539,6 +622,7 @@ impl<'a> Runner<'a> {
                 .as_ref()
                 .map(|l| serde_json::to_value(l).expect("a leak report serializes")),
             preflight: None,
+            resumed,
         };
         if let Some(l) = &leaks {
             self.obs.leaks(&l.table());
@@ -573,7 +657,8 @@ impl<'a> Runner<'a> {
             .map_err(io)?;
         let f = sess
             .run_block(
-                super::prepare::CLEANUP,
+                "cleanup",
+                &super::transcript::plain_script(super::prepare::CLEANUP),
                 &log_path,
                 Duration::from_secs(self.settings.block_timeout),
                 &mut |_| {},
@@ -692,13 +777,10 @@ impl<'a> Runner<'a> {
             } else if from_line.is_some_and(|l| block.line < l) {
                 skip(SkipReason::From)
             } else {
-                let script = block_script(block, &self.settings.variables);
+                let script = super::transcript::block_script(block, &self.settings.variables);
                 let choice = if self.settings.step {
-                    let commands: Vec<String> = block
-                        .commands
-                        .iter()
-                        .map(|c| crate::config::substitute_vars(&c.text, &self.settings.variables))
-                        .collect();
+                    let commands: Vec<String> =
+                        script.commands.iter().map(|c| c.text.clone()).collect();
                     self.obs.ask_step(page, block, &commands, &self.stop)
                 } else {
                     StepChoice::Run
@@ -758,7 +840,7 @@ impl<'a> Runner<'a> {
         sess: &mut Session,
         page: &Page,
         block: &Block,
-        script: &str,
+        script: &super::transcript::BlockScript,
         log: &mut PageLog,
     ) -> Result<BlockReport, Error> {
         let a = &block.annotations;
@@ -811,14 +893,10 @@ impl<'a> Runner<'a> {
             }
         }
 
-        let mut header = format!("==> {}:{}\n", self.display(&page.file), block.line);
-        for c in &block.commands {
-            for (i, l) in c.text.lines().enumerate() {
-                header.push_str(if i == 0 { "$ " } else { "  " });
-                header.push_str(l);
-                header.push('\n');
-            }
-        }
+        // The block's commands follow in the log as they run, each before
+        // its output ([`super::transcript`]).
+        let shown = self.display(&page.file);
+        let header = format!("==> {shown}:{}\n", block.line);
         report.log_line = Some(log.write(&header).map_err(io)?);
         let start_bytes = log.bytes;
         let mut streamed = start_bytes;
@@ -836,16 +914,44 @@ impl<'a> Runner<'a> {
                 }
                 Event::Tick => {}
             };
-            sess.run_block(script, &log_path, Duration::from_secs(timeout), &mut on)
-                .map_err(io)?
+            sess.run_block(
+                &shown,
+                &script.text,
+                &log_path,
+                Duration::from_secs(timeout),
+                &mut on,
+            )
+            .map_err(io)?
         };
-        let output = log.catch_up().map_err(io)?;
+        let region = log.catch_up().map_err(io)?;
         if verbose && log.bytes > streamed {
             let from = (streamed - start_bytes) as usize;
-            self.obs.output(&output[from.min(output.len())..]);
+            self.obs.output(&region[from.min(region.len())..]);
         }
+        let (before, outputs) =
+            super::transcript::split(&region, start_bytes, script, &finished.commands);
+        let output = super::transcript::joined(&before, &outputs);
         report.output_tail = tail(&output, TAIL_LINES);
         self.classify(&mut report, block, &finished);
+        // The samples are compared before the after-hook, which, as after
+        // any failure, does not run when they differ.
+        if !report.status.is_failure()
+            && (self.settings.verify_output || a.verify_output)
+            && let Some(m) = super::verify_output::check(block, &outputs, &output)
+        {
+            report.status = Status::Failed;
+            report.failure = Some(FailureKind::Output);
+            report.command = block
+                .commands
+                .iter()
+                .zip(&script.commands)
+                .find(|(c, _)| c.line == m.command_line)
+                .map(|(c, s)| CommandRef {
+                    line: c.line,
+                    text: s.text.clone(),
+                });
+            report.output_mismatch = Some(m);
+        }
         if !report.status.is_failure()
             && let Some((name, files)) = &hook
         {
@@ -887,6 +993,9 @@ impl<'a> Runner<'a> {
         started: Instant,
     ) -> BlockReport {
         let hook = report.hooks.last().expect("a hook ran");
+        // The hook is the failure; a command an `expectError` block ended
+        // on is not.
+        report.command = None;
         report.status = if hook.status == Status::TimedOut {
             Status::TimedOut
         } else {

@@ -21,9 +21,18 @@
 //! started other than the fork, which is what makes this several times
 //! cheaper than a new `bash -c` per block (see `benches/run_overhead.rs`).
 //!
+//! The block's script is a file the subshell sources (`.`) under the page's
+//! name, relative to a private directory it steps into just for that: bash
+//! names the file it reads in its diagnostics, and the script keeps each
+//! command on its page line ([`super::transcript`]), so an error reads
+//! `content/en/lab/index.md: line 7: greet: command not found`. The script's
+//! first line steps back (and restores `OLDPWD`); a directory that is gone
+//! or closed is not left, and the file is then sourced by its full path.
+//!
 //! Messages on the control pipe are NUL-separated fields: `pid <pid>` (the
 //! subshell, first thing; only one process writes at a time, so records
-//! never interleave), `cmd <line>` (a command starts),
+//! never interleave), `cmd <line> <offset>` (a command starts; its output
+//! starts at that offset of the log, empty when unknown),
 //! `state <10 fields>` (the dump), `done <pid> <status>` (the keeper reaped
 //! the block). A block killed for its timeout sends no dump: the keeper keeps
 //! the state from before it.
@@ -63,6 +72,7 @@ use nix::unistd::Pid;
 use super::Stop;
 use super::procs::{self, Targets};
 use super::state::{self, Dump, ShellState, quote};
+use super::transcript::CommandStart;
 
 /// How long a block gets between SIGTERM and SIGKILL.
 pub const KILL_GRACE: Duration = Duration::from_secs(2);
@@ -215,6 +225,8 @@ pub struct Finished {
     pub dump: Option<Dump>,
     /// The last command that started (its page line).
     pub last_command: Option<u32>,
+    /// Every command that started, in order (blocks only).
+    pub commands: Vec<CommandStart>,
     pub elapsed: Duration,
 }
 
@@ -234,7 +246,7 @@ enum Msg {
     Pid(i32),
     /// The dump is in the scratch file.
     Dumped,
-    Cmd(u32),
+    Cmd(u32, Option<u64>),
     State(Vec<Vec<u8>>),
     Done(i32, i32),
 }
@@ -252,14 +264,25 @@ pub struct Session {
     closed: bool,
     scratch: Option<Scratch>,
     watchdog: Option<Watchdog>,
+    /// Where block scripts are found under their pages' names (links to
+    /// the in-memory script, else files).
+    sources: tempfile::TempDir,
+    /// The names made in `sources` so far.
+    named: std::collections::HashSet<String>,
+    /// labrun's helpers, as first defined in the keeper.
+    prelude: String,
 }
 
 /// In-memory files the keeper reaches through `/proc/<labrun>/fd/N`: the
-/// restore script, the job, and the dump a block's subshell writes.
+/// restore script, the job, the dump a block's subshell writes, and the
+/// block's script (which the subshell reaches by a page's name, a link).
 struct Scratch {
-    files: [std::fs::File; 3],
-    paths: [String; 3],
+    files: [std::fs::File; 4],
+    paths: [String; 4],
 }
+
+/// The slot of the block's script in [`Scratch`].
+const BLOCK: usize = 3;
 
 impl Scratch {
     fn new() -> Option<Scratch> {
@@ -275,9 +298,10 @@ impl Scratch {
         let (a, pa) = make("labrun-restore")?;
         let (b, pb) = make("labrun-job")?;
         let (c, pc) = make("labrun-dump")?;
+        let (d, pd) = make("labrun-block")?;
         Some(Scratch {
-            files: [a, b, c],
-            paths: [pa, pb, pc],
+            files: [a, b, c, d],
+            paths: [pa, pb, pc, pd],
         })
     }
 
@@ -304,6 +328,7 @@ impl Session {
             .create(true)
             .append(true)
             .open(&opts.log)?;
+        let sources = tempfile::Builder::new().prefix("labrun-src-").tempdir()?;
         let mut cmd = Command::new(&opts.bash);
         cmd.args(["--noprofile", "--norc", "-s"])
             .current_dir(&opts.work_dir)
@@ -357,6 +382,9 @@ impl Session {
             closed: false,
             scratch: Scratch::new(),
             watchdog,
+            sources,
+            named: std::collections::HashSet::new(),
+            prelude: String::new(),
         };
         let mut init = String::from(PRELUDE);
         if let Some(sc) = &session.scratch {
@@ -366,27 +394,46 @@ impl Session {
         if !init.ends_with('\n') {
             init.push('\n');
         }
-        init.push_str("__lr_dump init 0 \"$-\" >&3\n");
-        session.send(&init)?;
+        session.prelude = init.clone();
+        if let Err(e) = session.send(&init).and_then(|_| session.read_back()) {
+            session.close();
+            return Err(e);
+        }
+        Ok(session)
+    }
+
+    /// Asks the keeper for its whole state and takes it as the session's.
+    fn read_back(&mut self) -> std::io::Result<()> {
+        self.send("__lr_dump init 0 \"$-\" >&3\n")?;
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            match session.next_msg(deadline)? {
+            match self.next_msg(deadline)? {
                 Some(Msg::State(mut fields)) => {
                     fields[1] = b"0".to_vec();
                     let dump = state::parse_dump(&fields[1..]).ok_or_else(|| {
                         std::io::Error::other("the session shell sent a state it cannot read")
                     })?;
-                    session.state = dump.state;
-                    session.names = dump.names;
-                    return Ok(session);
+                    self.state = dump.state;
+                    self.names = dump.names;
+                    return Ok(());
                 }
                 Some(_) => {}
-                None => {
-                    session.close();
-                    return Err(std::io::Error::other("the session shell did not start"));
-                }
+                None => return Err(std::io::Error::other("the session shell did not answer")),
             }
         }
+    }
+
+    /// Brings the session to `target` (a state an earlier run saved, see
+    /// [`super::resume`]): variables, functions, aliases, options and the
+    /// directory; then defines labrun's own helpers again, so that they
+    /// are this run's whatever the target held.
+    pub fn restore(&mut self, target: &ShellState) -> std::io::Result<()> {
+        if let Some(script) = self.state.restore_script(target, &self.names) {
+            self.submit(0, &script)?;
+        }
+        let prelude = self.prelude.clone();
+        self.send(&prelude)?;
+        self.read_back()
     }
 
     /// The keeper's pid (also the session id of everything a lab runs).
@@ -425,19 +472,45 @@ impl Session {
         self.send(text)
     }
 
-    /// Runs a block's script (already prepared: commands, checks) in a
-    /// subshell of its own, its output appended to `log`.
+    /// Runs a block's script ([`super::transcript::block_script`]) in a
+    /// subshell of its own, its output appended to `log`. `name` is the
+    /// page as bash should name it in its diagnostics (a relative path).
     pub fn run_block(
         &mut self,
+        name: &str,
         script: &str,
         log: &Path,
         timeout: Duration,
         on: &mut dyn FnMut(Event),
     ) -> std::io::Result<Finished> {
+        let name = source_name(name);
+        let file = self.sources.path().join(&name);
+        if !self.named.contains(&name) {
+            if let Some(dir) = file.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            if let Some(sc) = &self.scratch {
+                std::os::unix::fs::symlink(&sc.paths[BLOCK], &file)?;
+            }
+            self.named.insert(name.clone());
+        }
+        // The script goes to memory when it can: a file written per block
+        // would cost a disk write (and a discard) each time.
+        match &self.scratch {
+            Some(sc) => {
+                use std::os::unix::fs::FileExt;
+                sc.files[BLOCK].set_len(0)?;
+                sc.files[BLOCK].write_all_at(script.as_bytes(), 0)?;
+            }
+            None => std::fs::write(&file, script)?,
+        }
+        let dir = self.sources.path().to_string_lossy();
+        let log = quote(&log.to_string_lossy());
         let line = format!(
-            "builtin set -m; ( builtin set +m; builtin printf 'pid\\0%s\\0' \"$BASHPID\" >&3; builtin trap '__lr_end \"$?\" 0' EXIT; __lr_b={}; builtin eval \"$__lr_b\"; __lr_end \"$?\" 0 ) </dev/null >>{} 2>&1 & builtin set +m; __lr_wait \"$!\"\n",
-            quote(script),
-            quote(&log.to_string_lossy())
+            "builtin set -m; ( {{ builtin set +m; builtin printf 'pid\\0%s\\0' \"$BASHPID\" >&3; builtin trap '{{ __lr_end \"$?\" 0; }} 2>/dev/null' EXIT; __lr_x=$-; builtin set +x; builtin exec {{__lr_cap}}>>{log} {{__lr_null}}>/dev/null; __lr_pwd=$PWD; builtin unset -v __lr_opwd __lr_moved; [[ -z ${{OLDPWD+set}} ]] || __lr_opwd=$OLDPWD; [[ -d $PWD && -x $PWD ]] && builtin cd -- {dir} && __lr_moved=1; }} 2>/dev/null; if [[ -n ${{__lr_moved-}} ]]; then builtin . {rel}; else builtin . {abs}; fi; {{ __lr_end \"$?\" 0; }} 2>/dev/null ) </dev/null >>{log} 2>&1 & builtin set +m; __lr_wait \"$!\"\n",
+            dir = quote(&dir),
+            rel = quote(&name),
+            abs = quote(&file.to_string_lossy()),
         );
         let finished = self.run_job(&line, timeout, on)?;
         if let Some(dump) = &finished.dump {
@@ -493,6 +566,7 @@ impl Session {
             end: End::SessionLost,
             dump: None,
             last_command: None,
+            commands: Vec::new(),
             elapsed: Duration::ZERO,
         };
         if self.submit(1, line).is_err() {
@@ -520,8 +594,12 @@ impl Session {
                         self.kill_group(p);
                     }
                 }
-                Some(Msg::Cmd(l)) => {
+                Some(Msg::Cmd(l, at)) => {
                     finished.last_command = Some(l);
+                    finished.commands.push(CommandStart {
+                        line: l,
+                        output_at: at,
+                    });
                     on(Event::Command(l));
                 }
                 Some(Msg::State(fields)) => finished.dump = state::parse_dump(&fields[1..]),
@@ -667,8 +745,8 @@ impl Session {
         let mut pos = 0;
         let arity = |tag: &[u8]| match tag {
             b"dumped" => Some(1),
-            b"pid" | b"cmd" => Some(2),
-            b"done" => Some(3),
+            b"pid" => Some(2),
+            b"cmd" | b"done" => Some(3),
             b"state" => Some(1 + state::DUMP_FIELDS),
             _ => None,
         };
@@ -696,7 +774,10 @@ impl Session {
         };
         let msg = match fields[0] {
             b"pid" => Msg::Pid(num(fields[1]) as i32),
-            b"cmd" => Msg::Cmd(num(fields[1]) as u32),
+            b"cmd" => Msg::Cmd(
+                num(fields[1]) as u32,
+                String::from_utf8_lossy(fields[2]).trim().parse().ok(),
+            ),
             b"done" => Msg::Done(num(fields[1]) as i32, num(fields[2]) as i32),
             b"dumped" => Msg::Dumped,
             _ => Msg::State(fields.iter().map(|f| f.to_vec()).collect()),
@@ -740,6 +821,25 @@ impl Session {
     }
 }
 
+/// `name` as a path the session may create below its private directory:
+/// its normal components only (no root, no `..`); a bare file name gets
+/// `./`, so that `.` does not look for it on `PATH`.
+fn source_name(name: &str) -> String {
+    use std::path::Component;
+    let parts: Vec<String> = Path::new(name)
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(p) => Some(p.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    match parts.as_slice() {
+        [] => "./block".to_owned(),
+        [one] => format!("./{one}"),
+        _ => parts.join("/"),
+    }
+}
+
 impl Drop for Session {
     fn drop(&mut self) {
         self.close();
@@ -761,22 +861,52 @@ mod tests {
         Session::start(&opts, Stop::new().unwrap()).unwrap()
     }
 
-    /// Runs commands as a block's script would (checked, one by one).
+    /// Runs commands as a block of a page: the fence on line 1, command
+    /// `i` (from 0) on page line `i + 2`.
     fn block(s: &mut Session, dir: &Path, commands: &[&str]) -> Finished {
-        let mut script = String::new();
-        for (i, c) in commands.iter().enumerate() {
-            let line = i + 1;
-            script.push_str(&format!(
-                "builtin printf 'cmd\\0%s\\0' {line} >&3\n{c}\n__lr_rc=$?; [[ $__lr_rc == 0 ]] || __lr_end \"$__lr_rc\" {line}\n"
-            ));
+        let (f, _) = run_page_block(s, dir, commands);
+        f
+    }
+
+    fn run_page_block(
+        s: &mut Session,
+        dir: &Path,
+        commands: &[&str],
+    ) -> (Finished, super::super::transcript::BlockScript) {
+        let mut md = String::from("```bash\n");
+        for c in commands {
+            md.push_str(&format!("$ {c}\n"));
         }
-        s.run_block(
-            &script,
-            &dir.join("out.log"),
-            Duration::from_secs(20),
-            &mut |_| {},
-        )
-        .unwrap()
+        md.push_str("```\n");
+        run_markdown(s, dir, "content/en/lab/page.md", &md)
+    }
+
+    /// Runs the first block of a page's Markdown, named `name`.
+    fn run_markdown(
+        s: &mut Session,
+        dir: &Path,
+        name: &str,
+        md: &str,
+    ) -> (Finished, super::super::transcript::BlockScript) {
+        let page = crate::markdown::parse_page(Path::new("p.md"), "p.md", "en", md.as_bytes());
+        let script = super::super::transcript::block_script(
+            &page.blocks[0],
+            &std::collections::BTreeMap::new(),
+        );
+        let f = s
+            .run_block(
+                name,
+                &script.text,
+                &dir.join("out.log"),
+                Duration::from_secs(20),
+                &mut |_| {},
+            )
+            .unwrap();
+        (f, script)
+    }
+
+    fn log(dir: &Path) -> String {
+        std::fs::read_to_string(dir.join("out.log")).unwrap_or_default()
     }
 
     #[test]
@@ -808,7 +938,7 @@ mod tests {
         );
         assert_eq!(f.end, End::Exited(1));
         assert!(f.dump.is_some());
-        assert_eq!(f.last_command, Some(3));
+        assert_eq!(f.last_command, Some(4));
         let f = block(
             &mut s,
             d,
@@ -818,11 +948,149 @@ mod tests {
                 "test $B = 2",
             ],
         );
+        assert_eq!(f.end, End::Exited(0), "{}", log(d));
+    }
+
+    #[test]
+    fn a_new_session_takes_a_saved_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut s = session(d);
+        let f = block(
+            &mut s,
+            d,
+            &[
+                "greet() { echo \"hi $1\"; }",
+                "alias ll='echo listed'",
+                "export WHO=you; set -o pipefail; mkdir -p sub && cd sub",
+            ],
+        );
+        assert_eq!(f.end, End::Exited(0), "{}", log(d));
+        let saved = s.state().clone();
+        s.close();
+        let mut t = session(d);
+        t.restore(&saved).unwrap();
+        assert_eq!(t.state().pwd, saved.pwd);
+        let f = block(
+            &mut t,
+            d,
+            &[
+                "test \"$(greet \"$WHO\")\" = 'hi you'",
+                "test \"$(ll)\" = listed",
+                "[[ -o pipefail ]]",
+                "test \"${PWD##*/}\" = sub",
+            ],
+        );
+        assert_eq!(f.end, End::Exited(0), "{}", log(d));
+    }
+
+    #[test]
+    fn bash_names_the_page_and_line_of_a_failing_command() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut s = session(d);
+        let f = block(&mut s, d, &["echo hi", "greet"]);
+        assert_eq!(f.end, End::Exited(127));
+        assert_eq!(f.last_command, Some(3));
+        let out = log(d);
+        assert!(
+            out.contains("content/en/lab/page.md: line 3: greet: command not found"),
+            "{out}"
+        );
+        assert!(!out.contains("/proc/"), "{out}");
+        // The log shows each command before its output, as a terminal does.
+        assert!(out.starts_with("$ echo hi\nhi\n$ greet\n"), "{out}");
+    }
+
+    #[test]
+    fn lines_far_down_a_page_are_still_the_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut s = session(d);
+        let md = format!(
+            "{}```bash\n$ echo one\none\n\n$ greet\n```\n",
+            "text\n".repeat(400)
+        );
+        let (f, _) = run_markdown(&mut s, d, "far.md", &md);
+        assert_eq!(f.end, End::Exited(127));
+        assert_eq!(f.last_command, Some(405));
+        assert!(
+            log(d).contains("far.md: line 405: greet: command not found"),
+            "{}",
+            log(d)
+        );
+    }
+
+    #[test]
+    fn the_blocks_directory_and_last_argument_are_the_users() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut s = session(d);
+        let f = block(
+            &mut s,
+            d,
+            &[
+                "mkdir -p one two",
+                "cd two && cd ../one",
+                "test \"$(basename \"$OLDPWD\")\" = two",
+                "mkdir -p deeper",
+                "cd $_",
+                "test \"$(basename \"$PWD\")\" = deeper",
+                "set -x",
+                "echo traced",
+            ],
+        );
+        assert_eq!(f.end, End::Exited(0), "{}", log(d));
+        // The next block starts where this one ended, tracing only what
+        // the page runs.
+        std::fs::remove_file(d.join("out.log")).unwrap();
+        let f = block(&mut s, d, &["test \"$(basename \"$PWD\")\" = deeper"]);
+        assert_eq!(f.end, End::Exited(0), "{}", log(d));
+        let out = log(d);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 3, "{out}");
+        assert_eq!(lines[0], "$ test \"$(basename \"$PWD\")\" = deeper");
+        assert!(
+            lines[1].ends_with(&format!(" basename {}", s.state().pwd)),
+            "{out}"
+        );
+        assert!(lines[2].ends_with(" test deeper = deeper"), "{out}");
+    }
+
+    #[test]
+    fn each_commands_output_is_found_in_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut s = session(d);
+        std::fs::write(d.join("out.log"), "earlier\n").unwrap();
+        let (f, script) = run_page_block(
+            &mut s,
+            d,
+            &[
+                "echo one; echo err >&2",
+                "true",
+                "printf 'x\\n$ echo three\\n'",
+                "echo three",
+            ],
+        );
+        assert_eq!(f.end, End::Exited(0));
+        let bytes = std::fs::read(d.join("out.log")).unwrap();
+        let start = "earlier\n".len();
+        let (before, outs) =
+            super::super::transcript::split(&bytes[start..], start as u64, &script, &f.commands);
+        assert!(before.is_empty());
+        let texts: Vec<(u32, String)> = outs
+            .into_iter()
+            .map(|o| (o.line, String::from_utf8(o.bytes).unwrap()))
+            .collect();
         assert_eq!(
-            f.end,
-            End::Exited(0),
-            "{:?}",
-            std::fs::read_to_string(d.join("out.log"))
+            texts,
+            [
+                (2, "one\nerr\n".to_owned()),
+                (3, String::new()),
+                (4, "x\n$ echo three\n".to_owned()),
+                (5, "three\n".to_owned()),
+            ]
         );
     }
 
@@ -857,7 +1125,7 @@ mod tests {
         assert_eq!(block(&mut s, d, &["KEEP=yes"]).end, End::Exited(0));
         let f = block(&mut s, d, &["SET=yes", "exit 3", "NOT=reached"]);
         assert_eq!(f.end, End::Exited(3));
-        assert_eq!(f.last_command, Some(2));
+        assert_eq!(f.last_command, Some(3));
         let f = block(
             &mut s,
             d,
@@ -914,6 +1182,7 @@ mod tests {
         let start = Instant::now();
         let f = s
             .run_block(
+                "content/en/lab/index.md",
                 "sleep 30\n",
                 &d.join("out.log"),
                 Duration::ZERO,

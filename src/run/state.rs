@@ -58,7 +58,7 @@ const MANAGED_OPTIONS: &[&str] = &["monitor"];
 pub const DUMP_FIELDS: usize = 10;
 
 /// One dump, split into comparable parts.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ShellState {
     pub pwd: String,
     /// Enabled `set -o` options (from `$SHELLOPTS`), without managed ones.
@@ -75,7 +75,7 @@ pub struct ShellState {
     pub vars: BTreeMap<String, Var>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Var {
     /// The flags after `declare`, e.g. `-x`, `-a`, `--`.
     pub flags: String,

@@ -35,6 +35,7 @@ pub fn page_local(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {
     required_time::check(ctx, page, out);
     hooks::check(ctx, page, out);
     front_matter::check(page, out);
+    out.extend(crate::sample::unmatchable(page, false));
     variables::check(ctx, page, out);
 }
 
