@@ -19,7 +19,11 @@
 //!   whitespace does not count; colours and carriage-return redraws are
 //!   taken out of the output as a terminal would show it;
 //! - a sample line `...` (or `…`) stands for any number of lines, none
-//!   included.
+//!   included;
+//! - in a sample without `...`, the order of the lines does not count when
+//!   the output has exactly the same lines: standard output and standard
+//!   error reach the terminal in either order (`curl -w … ` prints its code
+//!   and its error through the two).
 //!
 //! Trailing blank lines do not count on either side. Everything else is
 //! compared as written.
@@ -273,7 +277,17 @@ pub fn matches(sample: &[Item], output: &[String]) -> bool {
         at + run.len() <= norm.len() && run.iter().zip(&norm[at..]).all(|(a, b)| a == b)
     };
     if runs.len() == 1 {
-        return runs[0].len() == norm.len() && same(0, &runs[0]);
+        if runs[0].len() != norm.len() {
+            return false;
+        }
+        // A command's output and its errors reach the terminal through two
+        // streams, in either order (kubectl exec copies them separately):
+        // the same lines in another order are the same output.
+        let mut want = runs[0].clone();
+        let mut got: Vec<&str> = norm.iter().map(String::as_str).collect();
+        want.sort_unstable();
+        got.sort_unstable();
+        return same(0, &runs[0]) || want == got;
     }
     let (first, rest) = runs.split_first().expect("runs");
     let (last, middle) = rest.split_last().expect("two runs at least");
@@ -566,6 +580,27 @@ mod tests {
             &sample("orders-ingress\n"),
             &out("orders-egress\n")
         ));
+    }
+
+    #[test]
+    fn output_and_errors_may_interleave_either_way() {
+        // `curl -w '%{http_code}'` prints `000` on stdout, its error on
+        // stderr; kubectl exec copies the two streams on their own.
+        let s = sample(
+            "000\ncurl: (28) Connection timed out after 5002 milliseconds\ncommand terminated with exit code 28\n",
+        );
+        assert!(matches(
+            &s,
+            &out(
+                "curl: (28) Connection timed out after 5001 milliseconds\n000\ncommand terminated with exit code 28\n"
+            )
+        ));
+        // The same lines, not others, and not fewer.
+        assert!(!matches(
+            &s,
+            &out("curl: (28) Connection timed out after 5001 milliseconds\n200\ncommand terminated with exit code 28\n")
+        ));
+        assert!(!matches(&s, &out("000\ncommand terminated with exit code 28\n")));
     }
 
     #[test]
