@@ -297,7 +297,10 @@ class Handler(BaseHTTPRequestHandler):
             status = {"metadata": {}, "status": "Failure", "message": result, "reason": "InternalError", "code": 500}
         else:
             # The command "takes" its simulated time, unless kubectl goes away.
-            if conn.gone.wait(result.seconds * store.time_scale):
+            # Never less than a moment: kubectl registers its streams after
+            # the handshake, and a frame that comes first is "unknown stream
+            # id" to it (a real container is never that quick to print).
+            if conn.gone.wait(max(result.seconds * store.time_scale, 0.05)):
                 return None, None
             if query.get("stdout") == "true":
                 conn.send(websocket.STDOUT, result.stdout.encode())
