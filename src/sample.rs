@@ -598,9 +598,14 @@ mod tests {
         // The same lines, not others, and not fewer.
         assert!(!matches(
             &s,
-            &out("curl: (28) Connection timed out after 5001 milliseconds\n200\ncommand terminated with exit code 28\n")
+            &out(
+                "curl: (28) Connection timed out after 5001 milliseconds\n200\ncommand terminated with exit code 28\n"
+            )
         ));
-        assert!(!matches(&s, &out("000\ncommand terminated with exit code 28\n")));
+        assert!(!matches(
+            &s,
+            &out("000\ncommand terminated with exit code 28\n")
+        ));
     }
 
     #[test]
