@@ -142,6 +142,37 @@ fn main() {
     };
     let base = time(&one_line);
     let hostile = time(&continued);
+    // Thousands of inline pieces after 20,000 tabs on one line (the fuzz
+    // target's find) vs the same pieces one per line.
+    let pieces = 10_000;
+    let per_line = format!(
+        "Intro.\n\n{}",
+        "\t{{< x >}} `c` [l](a.md) VAR::X\n\n".repeat(pieces)
+    );
+    let one_long = format!(
+        "Intro.\n{}{}\n",
+        "\t".repeat(20_000),
+        "{{< x >}} `c` [l](a.md) VAR::X ".repeat(pieces)
+    );
+    let time_prose = |text: &str| {
+        median(
+            (0..RUNS)
+                .map(|_| {
+                    let t = Instant::now();
+                    let p = labrun::markdown::parse_page(
+                        Path::new("p.md"),
+                        "p.md",
+                        "en",
+                        text.as_bytes(),
+                    );
+                    assert_eq!(p.shortcodes.len(), pieces);
+                    t.elapsed()
+                })
+                .collect(),
+        )
+    };
+    let spread = time_prose(&per_line);
+    let long = time_prose(&one_long);
     println!(
         "{lines} one-line commands:      {:>8.1} ms (baseline)",
         base.as_secs_f64() * 1e3
@@ -150,5 +181,14 @@ fn main() {
         "one command over {lines} lines: {:>8.1} ms  = {:.2}x the baseline",
         hostile.as_secs_f64() * 1e3,
         hostile.as_secs_f64() / base.as_secs_f64()
+    );
+    println!(
+        "{pieces} inline pieces, one a line: {:>8.1} ms (baseline)",
+        spread.as_secs_f64() * 1e3
+    );
+    println!(
+        "the same on one tab-led line:   {:>8.1} ms  = {:.2}x the baseline",
+        long.as_secs_f64() * 1e3,
+        long.as_secs_f64() / spread.as_secs_f64()
     );
 }

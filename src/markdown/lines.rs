@@ -63,11 +63,48 @@ impl<'a> LineIndex<'a> {
         s.strip_suffix('\r').unwrap_or(s)
     }
 
+    /// A reader of positions for offsets that come in increasing order:
+    /// each column is counted on from the previous one, so many positions
+    /// on one long line cost one pass over it, not one each.
+    pub fn cursor(&self) -> Cursor<'_, 'a> {
+        Cursor {
+            idx: self,
+            at: 0,
+            pos: Pos::new(1, 1),
+        }
+    }
+
     /// Column (1-based, in characters) of a byte offset within a line's text.
     pub fn col_in(line_text: &str, byte: usize) -> u32 {
         line_text
             .get(..byte)
             .map_or(1, |s| s.chars().count() as u32 + 1)
+    }
+}
+
+/// See [`LineIndex::cursor`].
+pub struct Cursor<'i, 'a> {
+    idx: &'i LineIndex<'a>,
+    /// The byte offset of `pos`.
+    at: usize,
+    pos: Pos,
+}
+
+impl Cursor<'_, '_> {
+    /// The position of a byte offset (any offset; forward on the same line
+    /// is the cheap case).
+    pub fn pos(&mut self, offset: usize) -> Pos {
+        let offset = offset.min(self.idx.text.len());
+        let line = self.idx.line_of(offset);
+        let same_line_forward = line == self.pos.line && offset >= self.at;
+        let pos = match self.idx.text.get(self.at..offset) {
+            Some(between) if same_line_forward => {
+                Pos::new(line, self.pos.col + between.chars().count() as u32)
+            }
+            _ => self.idx.pos(offset),
+        };
+        (self.at, self.pos) = (offset, pos);
+        pos
     }
 }
 
@@ -85,6 +122,18 @@ mod tests {
         assert_eq!(idx.pos(text.find('う').unwrap()), Pos::new(2, 3));
         assert_eq!(idx.pos(text.len() - 1), Pos::new(3, 1));
         assert_eq!(idx.line(9), "");
+    }
+
+    #[test]
+    fn a_cursor_gives_the_same_positions() {
+        let text = "ab\tあい{{x}}\n\tう{{y}}{{z}}\n{{w}}";
+        let idx = LineIndex::new(text);
+        let mut c = idx.cursor();
+        for (at, _) in text.match_indices("{{") {
+            assert_eq!(c.pos(at), idx.pos(at), "{at}");
+        }
+        // Backwards is allowed too.
+        assert_eq!(c.pos(1), idx.pos(1));
     }
 
     #[test]

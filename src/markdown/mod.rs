@@ -175,6 +175,11 @@ fn commonmark(text: &str, body_start: usize, idx: &LineIndex<'_>) -> Collected {
     let mut heading: Option<(u8, Option<String>, u32, String)> = None;
     let mut list_stack: Vec<ListAcc> = Vec::new();
     let mut item_text: Option<String> = None;
+    // Link positions, counted on along a line (a line of thousands of
+    // links would otherwise be counted again for each).
+    let mut cursor = idx.cursor();
+    // (line, whether it is a directive line) of the last text event.
+    let mut directive_line = (0u32, false);
     for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
         let start = body_start + range.start;
         let end = body_start + range.end;
@@ -235,12 +240,12 @@ fn commonmark(text: &str, body_start: usize, idx: &LineIndex<'_>) -> Collected {
             Event::Start(Tag::Link { dest_url, .. }) => c.links.push(Link {
                 kind: LinkKind::Link,
                 dest: dest_url.to_string(),
-                pos: idx.pos(start),
+                pos: cursor.pos(start),
             }),
             Event::Start(Tag::Image { dest_url, .. }) => c.links.push(Link {
                 kind: LinkKind::Image,
                 dest: dest_url.to_string(),
-                pos: idx.pos(start),
+                pos: cursor.pos(start),
             }),
             Event::Start(Tag::BlockQuote(Some(kind))) => c.alerts.push(Alert {
                 kind: format!("{kind:?}").to_uppercase(),
@@ -279,8 +284,13 @@ fn commonmark(text: &str, body_start: usize, idx: &LineIndex<'_>) -> Collected {
                     it.push_str(&t);
                 }
                 // Directive lines read as paragraphs to CommonMark; they are
-                // markup, not prose.
-                if !idx.line(idx.line_of(start)).trim_start().starts_with("::") {
+                // markup, not prose. Asked once per line: a line may hold
+                // thousands of text events.
+                let line = idx.line_of(start);
+                if directive_line.0 != line {
+                    directive_line = (line, idx.line(line).trim_start().starts_with("::"));
+                }
+                if !directive_line.1 {
                     count_prose(&t, &mut c.prose);
                 }
             }
@@ -587,6 +597,8 @@ fn placeholders(
     // One search over the whole body per marker: most pages have none.
     let body_start = idx.line_start(body_line);
     let body = &idx.text()[body_start..];
+    // Offsets come in order: one pass per line however many markers.
+    let mut cursor = idx.cursor();
     for (at, _) in body.match_indices("VAR::") {
         let name: String = body[at + 5..]
             .chars()
@@ -595,10 +607,11 @@ fn placeholders(
         if !name.is_empty() {
             vars.push(VarRef {
                 name,
-                pos: idx.pos(body_start + at),
+                pos: cursor.pos(body_start + at),
             });
         }
     }
+    let mut cursor = idx.cursor();
     for (at, _) in body.match_indices("{{") {
         let rest = &body[at + 2..];
         if !(rest.starts_with('<') || rest.starts_with('%'))
@@ -615,7 +628,7 @@ fn placeholders(
             .collect();
         shortcodes.push(Shortcode {
             name,
-            pos: idx.pos(body_start + at),
+            pos: cursor.pos(body_start + at),
         });
     }
     (vars, shortcodes)
