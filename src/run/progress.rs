@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::durations::Durations;
 use crate::model::{Block, Lab, Page};
 use crate::t;
 use crate::ui::{self, Tone};
@@ -22,6 +23,24 @@ pub struct Expectations {
     /// Page key → (expected ms, runnable blocks).
     pub pages: HashMap<String, (u64, usize)>,
     pub total_ms: u64,
+}
+
+impl Expectations {
+    /// The expected run time of each page of `labs` that runs
+    /// ([`crate::timing`]), and of them all.
+    pub fn of<'a>(labs: impl IntoIterator<Item = &'a Lab>, recorded: &Durations) -> Expectations {
+        let mut expect = Expectations::default();
+        for lab in labs {
+            for p in lab.pages.iter().filter(|p| p.runs()) {
+                let (ms, _) = crate::timing::page_expected(p, recorded);
+                expect.total_ms = expect.total_ms.saturating_add(ms);
+                expect
+                    .pages
+                    .insert(Durations::key(&p.rel), (ms, p.runnable_blocks().count()));
+            }
+        }
+        expect
+    }
 }
 
 pub struct Console {

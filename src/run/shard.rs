@@ -2,6 +2,10 @@
 //! the least loaded shard (ties: the lower shard), by recorded durations.
 //! Deterministic, so every job computes the same split on its own.
 
+use crate::durations::Durations;
+use crate::error::Error;
+use crate::model::Lab;
+
 /// For each shard (0-based), the indices of its units, in their original order.
 pub fn assign(estimates_ms: &[u64], shards: usize) -> Vec<Vec<usize>> {
     let shards = shards.max(1);
@@ -30,6 +34,30 @@ pub fn parse(spec: &str) -> Option<(usize, usize)> {
     let (k, n) = spec.split_once('/')?;
     let (k, n): (usize, usize) = (k.trim().parse().ok()?, n.trim().parse().ok()?);
     (k >= 1 && k <= n && n <= crate::limits::MAX_SHARDS).then_some((k, n))
+}
+
+/// `--shard K/N`: the labs of shard K (each with its place in the whole
+/// run), split by their expected run time ([`crate::timing`]), and the
+/// shard's label `K/N`.
+pub fn pick(
+    spec: &str,
+    labs: Vec<(usize, Lab)>,
+    recorded: &Durations,
+) -> Result<(Vec<(usize, Lab)>, String), Error> {
+    let (k, n) =
+        parse(spec).ok_or_else(|| Error::Usage(crate::msg!("run-bad-shard", shard = spec)))?;
+    let estimates: Vec<u64> = labs
+        .iter()
+        .map(|(_, l)| crate::timing::lab_expected(&l.pages, recorded))
+        .collect();
+    let mine = &assign(&estimates, n)[k - 1];
+    let labs = labs
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| mine.contains(i))
+        .map(|(_, u)| u)
+        .collect();
+    Ok((labs, format!("{k}/{n}")))
 }
 
 #[cfg(test)]
