@@ -13,7 +13,6 @@ use crate::ui::{self, Tone};
 use crate::verify::preflight::{self, ClusterInfo};
 use crate::verify::{HookSpec, Kube};
 
-use super::progress::Console;
 use super::report::LabReport;
 
 /// The cluster a run talks to, and the declarative hooks of its labs.
@@ -86,19 +85,22 @@ pub fn reach(
 }
 
 impl Reached {
-    /// The cluster the run talks to, and each lab that will not run.
-    pub fn announce(&self, console: &Console) {
+    /// What the run shows before it starts: the cluster it talks to, and
+    /// each lab that will not run.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
         if let Some(info) = &self.info {
-            console.println(&t!(
+            lines.push(t!(
                 "run-cluster",
                 context = info.context.as_deref().unwrap_or("-"),
                 server = info.server.as_deref().unwrap_or("-"),
                 version = info.version.as_str()
             ));
         }
+        let color = ui::color_enabled(true);
         for (r, _) in &self.not_run {
-            console.println(&ui::paint(
-                ui::color_enabled(true),
+            lines.push(ui::paint(
+                color,
                 Tone::Error,
                 &t!(
                     "run-lab-no-cluster",
@@ -112,5 +114,6 @@ impl Reached {
                 ),
             ));
         }
+        lines
     }
 }

@@ -171,7 +171,9 @@ pub fn run(project: &Project, req: &Request) -> Result<Outcome, Error> {
 
     let expect = Expectations::of(units.iter().map(|(_, l)| l), &recorded);
     let mut console = Console::new(expect, req.verbose);
-    reached.announce(&console);
+    for line in reached.lines() {
+        console.println(&line);
+    }
     let (result, interrupted) = {
         let mut runner = Runner::new(project, &settings, stop, &mut console);
         let result = runner.run_labs(&units);

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
+use super::verify_output::{OutputMismatch, diff_text};
+
 pub const SCHEMA: &str = "labrun.run/v1";
 
 /// The outcome of a block, a hook, a page, a lab or a run.
@@ -279,17 +281,6 @@ pub struct BlockReport {
     pub output_mismatch: Option<OutputMismatch>,
 }
 
-/// A command whose output does not match its sample.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct OutputMismatch {
-    /// The page line of the command.
-    pub command_line: u32,
-    /// The page line of the first sample line that differs.
-    pub sample_line: u32,
-    /// The differences, with a line of context around each.
-    pub diff: Vec<crate::sample::DiffLine>,
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HookReport {
     pub name: String,
@@ -554,7 +545,7 @@ fn block_status(b: &BlockReport, file: &str) -> TestCaseStatus {
                     "run-failure-sample",
                     at = format!("{file}:{}", m.sample_line)
                 ));
-                s.set_description(super::verify_output::diff_text(&m.diff).join("\n"));
+                s.set_description(diff_text(&m.diff).join("\n"));
                 return s;
             }
             let mut message = match b.exit_code {
