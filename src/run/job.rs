@@ -290,6 +290,21 @@ mod tests {
     use crate::i18n::Lang;
 
     #[test]
+    fn a_var_wins_over_labrun_yaml_and_a_bad_name_is_refused() {
+        let configured = BTreeMap::from([("A".to_owned(), "1".to_owned())]);
+        let given = ["A=2".to_owned(), "B_2=x=y".to_owned(), "EMPTY=".to_owned()];
+        let vars = variables(&configured, &given).unwrap();
+        let got: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(got, [("A", "2"), ("B_2", "x=y"), ("EMPTY", "")]);
+        for bad in ["=1", "NOVALUE", "A-B=1", "A B=1"] {
+            match variables(&configured, &[bad.to_owned()]) {
+                Err(Error::Usage(m)) => assert_eq!(m.id, "run-bad-var", "{bad}"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn wait_scale_is_a_fraction() {
         assert_eq!(wait_scale(None).unwrap(), 1.0);
         assert_eq!(wait_scale(Some("")).unwrap(), 1.0);

@@ -124,3 +124,65 @@ impl Only {
         self.0.matches(&page.rel) || self.0.matches(in_lab)
     }
 }
+
+/// A lab of pages parsed from text (path within the locale, Markdown),
+/// with files under `/p/content/<locale>`, for tests.
+#[cfg(test)]
+pub(crate) fn test_lab(id: &str, locale: &str, pages: &[(&str, &str)]) -> Lab {
+    let root = std::path::Path::new("/p/content").join(locale);
+    Lab {
+        id: id.to_owned(),
+        locale: locale.to_owned(),
+        title: id.to_owned(),
+        dir: root.join(id),
+        pages: pages
+            .iter()
+            .map(|(rel, md)| {
+                crate::markdown::parse_page(&root.join(rel), rel, locale, md.as_bytes())
+            })
+            .collect(),
+        environments: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usage_id(e: Error) -> String {
+        match e {
+            Error::Usage(m) => m.id,
+            other => panic!("not a usage error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn only_matches_within_the_locale_or_within_the_lab() {
+        let block = "```bash\n$ true\n```\n";
+        let labs = [
+            test_lab(
+                "net",
+                "en",
+                &[("net/index.md", block), ("net/two.md", block)],
+            ),
+            test_lab("ops", "en", &[("ops/two.md", block)]),
+        ];
+        let taken = |glob: &str| -> Vec<String> {
+            let only = Only::new(glob, &labs).unwrap();
+            labs.iter()
+                .flat_map(|l| l.pages.iter().filter(|p| only.takes(l, p)))
+                .map(|p| p.rel.clone())
+                .collect()
+        };
+        assert_eq!(taken("two.md"), ["net/two.md", "ops/two.md"]);
+        assert_eq!(taken("net/*"), ["net/index.md", "net/two.md"]);
+        assert_eq!(taken("*/index.md"), ["net/index.md"]);
+        // A typo would run nothing and pass: it is refused, as is a
+        // malformed glob.
+        assert_eq!(
+            usage_id(Only::new("tow.md", &labs).unwrap_err()),
+            "run-only-matches-nothing"
+        );
+        assert_eq!(usage_id(Only::new("[", &labs).unwrap_err()), "run-bad-glob");
+    }
+}

@@ -83,6 +83,39 @@ mod tests {
         assert_eq!(parse("1/18446744073709551615"), None);
     }
 
+    #[test]
+    fn a_shard_keeps_its_labs_places_in_the_whole_run() {
+        use crate::run::select::test_lab;
+        let blocks = |n: usize| "```bash\n$ true\n```\n\n".repeat(n);
+        // Guessed durations: a second a block.
+        let labs: Vec<(usize, Lab)> = [("a", 1), ("b", 3), ("c", 2)]
+            .iter()
+            .enumerate()
+            .map(|(i, (id, n))| {
+                let rel = format!("{id}/index.md");
+                (
+                    i,
+                    test_lab(id, "en", &[(rel.as_str(), blocks(*n).as_str())]),
+                )
+            })
+            .collect();
+        let recorded = Durations::default();
+        let ids = |(labs, label): (Vec<(usize, Lab)>, String)| {
+            let ids: Vec<(usize, String)> = labs.into_iter().map(|(i, l)| (i, l.id)).collect();
+            (ids, label)
+        };
+        // b (3 s) → 1; c (2 s) → 2; a (1 s) → 2.
+        let first = ids(pick("1/2", labs.clone(), &recorded).unwrap());
+        assert_eq!(first, (vec![(1, "b".to_owned())], "1/2".to_owned()));
+        let second = ids(pick(" 2 / 2 ", labs.clone(), &recorded).unwrap());
+        assert_eq!(second.0, [(0, "a".to_owned()), (2, "c".to_owned())]);
+        assert_eq!(second.1, "2/2");
+        match pick("3/2", labs, &recorded) {
+            Err(Error::Usage(m)) => assert_eq!(m.id, "run-bad-shard"),
+            other => panic!("{other:?}"),
+        }
+    }
+
     proptest! {
         #[test]
         fn every_unit_lands_on_exactly_one_shard(est in proptest::collection::vec(0u64..10_000, 0..40), n in 1usize..8) {
