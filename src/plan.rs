@@ -190,11 +190,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
         &t!(
             "plan-header",
             title = plan.title.as_str(),
-            lab = if plan.lab.is_empty() {
-                ".".to_owned()
-            } else {
-                plan.lab.clone()
-            },
+            lab = crate::model::lab_name(&plan.lab),
             locale = plan.locale.as_str(),
             pages = plan.totals.pages,
             blocks = plan.totals.blocks,

@@ -104,11 +104,7 @@ impl Reached {
                 Tone::Error,
                 &t!(
                     "run-lab-no-cluster",
-                    lab = if r.lab.is_empty() {
-                        "."
-                    } else {
-                        r.lab.as_str()
-                    },
+                    lab = crate::model::lab_name(&r.lab),
                     locale = r.locale.as_str(),
                     reason = r.preflight.as_deref().unwrap_or("")
                 ),

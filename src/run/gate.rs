@@ -72,12 +72,7 @@ pub fn preflight(
                 if let Some(name) = &b.annotations.hook
                     && project.hook_files(page, name).is_empty()
                 {
-                    let col = b
-                        .annotations
-                        .entries
-                        .iter()
-                        .find(|a| a.key == "hook")
-                        .map_or(1, |a| a.col);
+                    let col = b.annotations.col("hook");
                     diags.push(crate::rules::finding(
                         "fence/missing-hook",
                         &page.file,

@@ -225,14 +225,9 @@ fn variables(
 ) -> Result<BTreeMap<String, String>, Error> {
     let mut variables = configured.clone();
     for kv in given {
-        match kv.split_once('=') {
-            Some((k, v))
-                if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
-            {
-                variables.insert(k.to_owned(), v.to_owned());
-            }
-            _ => return Err(Error::Usage(msg!("run-bad-var", value = kv.as_str()))),
-        }
+        let (k, v) = crate::config::variable_assignment(kv)
+            .ok_or_else(|| Error::Usage(msg!("run-bad-var", value = kv.as_str())))?;
+        variables.insert(k.to_owned(), v.to_owned());
     }
     Ok(variables)
 }

@@ -310,11 +310,7 @@ impl Console {
 
 impl Observer for Console {
     fn lab_start(&mut self, lab: &Lab, blocks: usize) {
-        self.lab = if lab.id.is_empty() {
-            ".".into()
-        } else {
-            lab.id.clone()
-        };
+        self.lab = crate::model::lab_name(&lab.id).to_owned();
         let pages = lab.pages.len();
         self.println(&self.paint(
             Tone::Bold,
@@ -449,11 +445,7 @@ impl Observer for Console {
             self.paint(tone(lab.status), &status_word(lab.status)),
             t!(
                 "run-lab-done",
-                lab = if lab.lab.is_empty() {
-                    "."
-                } else {
-                    lab.lab.as_str()
-                },
+                lab = crate::model::lab_name(&lab.lab),
                 locale = lab.locale.as_str(),
                 duration = human_ms(lab.duration_ms)
             )

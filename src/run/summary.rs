@@ -42,24 +42,17 @@ pub fn print(console: &Console, report: &RunReport, outputs: &Outputs) {
             duration = progress::human_ms(t.duration_ms)
         )
     ));
+    let failed = |what: String| {
+        console.println(&format!("  {} {what}", ui::paint(color, Tone::Error, "✗")));
+    };
     for lab in &report.labs {
         for page in &lab.pages {
             for b in page.blocks.iter().filter(|b| b.status.is_failure()) {
-                console.println(&format!(
-                    "  {} {}:{}",
-                    ui::paint(color, Tone::Error, "✗"),
-                    page.file,
-                    b.line
-                ));
+                failed(format!("{}:{}", page.file, b.line));
             }
         }
         for h in lab.suite_hooks.iter().filter(|h| h.status.is_failure()) {
-            console.println(&format!(
-                "  {} {} {}",
-                ui::paint(color, Tone::Error, "✗"),
-                h.file,
-                h.phase
-            ));
+            failed(format!("{} {}", h.file, h.phase));
         }
     }
     if let Some(d) = &report.log_dir {
