@@ -16,6 +16,7 @@
 //! - [`progress`]: what the person or the CI log sees;
 //! - [`summary`]: the end of a run as a person reads it;
 //! - [`requires`]: the commands a lab's environments need;
+//! - [`prepare`]: `prepare-environment` in the lab's shell;
 //! - [`resume`]: the state saved after every page, and resuming from it;
 //! - [`transcript`]: a block as a terminal shows it: its script, and its
 //!   output per command;
