@@ -519,7 +519,7 @@ impl Config {
             ));
         }
         for name in self.variables.keys() {
-            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            if !is_variable_name(name) {
                 return Err(fail(
                     "variables",
                     msg!("config-bad-variable", name = name.as_str()).text(),
@@ -702,6 +702,18 @@ pub fn substitute_vars(text: &str, vars: &BTreeMap<String, String>) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Whether `name` may name a `VAR::` variable: ASCII letters, digits and
+/// `_`.
+pub fn is_variable_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A `--var KEY=VALUE` argument: its key and value, when the key is a
+/// variable name ([`is_variable_name`]).
+pub fn variable_assignment(arg: &str) -> Option<(&str, &str)> {
+    arg.split_once('=').filter(|(k, _)| is_variable_name(k))
 }
 
 #[cfg(test)]

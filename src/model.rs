@@ -327,6 +327,14 @@ impl Annotations {
             .iter()
             .filter(|a| a.kind == AnnotationKind::Unknown)
     }
+
+    /// The column of annotation `key` on the fence line (1 when absent).
+    pub fn col(&self, key: &str) -> u32 {
+        self.entries
+            .iter()
+            .find(|a| a.key == key)
+            .map_or(1, |a| a.col)
+    }
 }
 
 /// Annotation keys labrun acts on, with their value types.
@@ -501,6 +509,11 @@ pub struct VarRef {
 pub struct Comment {
     pub line: u32,
     pub text: String,
+}
+
+/// A lab's id as people type it: `.` for the pages at the locale root.
+pub fn lab_name(id: &str) -> &str {
+    if id.is_empty() { "." } else { id }
 }
 
 /// A lab: a directory of pages in one locale, in the order the site shows them.

@@ -8,6 +8,8 @@ use serde::Serialize;
 
 use crate::content::Project;
 use crate::model::{Block, Lab, Page};
+use crate::t;
+use crate::ui::{self, Tone};
 
 pub const SCHEMA: &str = "labrun.plan/v1";
 
@@ -176,4 +178,84 @@ fn plan_block(
             })
             .collect(),
     }
+}
+
+/// The plan for people.
+pub fn text(plan: &Plan, color: bool) -> String {
+    let mut out = String::new();
+    let minutes = plan.totals.max_seconds.div_ceil(60);
+    out.push_str(&ui::paint(
+        color,
+        Tone::Bold,
+        &t!(
+            "plan-header",
+            title = plan.title.as_str(),
+            lab = crate::model::lab_name(&plan.lab),
+            locale = plan.locale.as_str(),
+            pages = plan.totals.pages,
+            blocks = plan.totals.blocks,
+            minutes = minutes
+        ),
+    ));
+    out.push('\n');
+    for (i, page) in plan.pages.iter().enumerate() {
+        out.push_str(&format!(
+            "{:>3}. {}  {}",
+            i + 1,
+            ui::paint(color, Tone::Bold, &page.title),
+            ui::paint(color, Tone::Dim, &page.file)
+        ));
+        if let Some(why) = page.skipped {
+            let text = if why == "orphan" {
+                t!("plan-page-orphan")
+            } else {
+                t!("plan-page-notest")
+            };
+            out.push_str(&format!("  {}", ui::paint(color, Tone::Warning, &text)));
+        }
+        out.push('\n');
+        for b in &page.blocks {
+            let mut facts = vec![t!("plan-timeout", seconds = b.timeout)];
+            if b.wait > 0 {
+                facts.push(t!("plan-wait", seconds = b.wait));
+            }
+            if let Some(h) = &b.hook {
+                facts.push(if h.file.is_some() || h.expectations.is_some() {
+                    t!("plan-hook", name = h.name.as_str())
+                } else {
+                    t!("plan-hook-missing", name = h.name.as_str())
+                });
+            }
+            if b.expect_error {
+                facts.push(t!("plan-expect-error"));
+            }
+            if b.raw {
+                facts.push(t!("plan-raw"));
+            }
+            if b.verify_output {
+                facts.push(t!("plan-verify-output"));
+            }
+            if b.skip {
+                facts.push(t!("plan-skip"));
+            }
+            out.push_str(&format!(
+                "     {} {}  {}\n",
+                ui::paint(color, Tone::Accent, &format!(":{}", b.line)),
+                b.language,
+                facts.join(", ")
+            ));
+            for c in &b.commands {
+                // As it will run: VAR:: values are shell code, shown as such.
+                for (n, line) in c.runs.lines().enumerate() {
+                    let prompt = if n == 0 { "$ " } else { "  " };
+                    out.push_str(&format!(
+                        "       {}{}\n",
+                        ui::paint(color, Tone::Dim, prompt),
+                        ui::clean(line)
+                    ));
+                }
+            }
+        }
+    }
+    out
 }

@@ -56,12 +56,7 @@ pub fn unmatchable(page: &Page, every_block: bool) -> Vec<Diagnostic> {
             |line: u32, col: u32, m| crate::rules::finding(RULE, &page.file, line, col, m);
         if b.annotations.raw {
             if b.annotations.verify_output {
-                let col = b
-                    .annotations
-                    .entries
-                    .iter()
-                    .find(|a| a.key == "verifyOutput")
-                    .map_or(1, |a| a.col);
+                let col = b.annotations.col("verifyOutput");
                 out.push(finding(b.line, col, msg!("check-sample-raw")));
             }
             continue;

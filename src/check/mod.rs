@@ -138,6 +138,19 @@ pub fn hook_findings(project: &Project, tree: &Tree) -> Vec<Diagnostic> {
     out
 }
 
+/// The project's policy on the findings of the pages a job is about to use
+/// (plus what the job found itself): errors stop it before it starts,
+/// warnings are shown on stderr and it goes on.
+pub fn gate<'a>(
+    project: &Project,
+    pages: impl IntoIterator<Item = &'a Page>,
+    extra: Vec<Diagnostic>,
+) -> Result<(), Error> {
+    let warnings = project.config.check.policy().gate(pages, extra)?;
+    crate::ui::print_diagnostics(&warnings);
+    Ok(())
+}
+
 /// The report of a set of findings under the context's policy (levels,
 /// silenced ones dropped), sorted by file, line, column and rule,
 /// duplicates removed.

@@ -6,7 +6,7 @@ mod drift;
 pub mod help;
 mod lsp;
 mod parse_error;
-pub(crate) mod plan;
+mod plan;
 mod render;
 mod report;
 mod run;
@@ -20,7 +20,6 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::content::Project;
-use crate::diag::Diagnostic;
 use crate::error::Error;
 use crate::i18n::{self, Lang};
 use crate::ui::{self, Tone};
@@ -509,17 +508,8 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
 /// folder typed from the current directory names its content: in its own
 /// locale, or in every locale with `--lang all`.
 pub fn labs_in_locales(ctx: &Context, arg: &str) -> Result<Vec<crate::model::Lab>, Error> {
-    let source = &ctx.project.config.source_locale;
     let (locales, name) = lab_locales(ctx, arg)?;
-    let mut labs = Vec::new();
-    for locale in locales {
-        match ctx.project.load(&locale)?.lab(&name) {
-            Ok(lab) => labs.push(lab),
-            Err(Error::UnknownLab { .. }) if ctx.all_locales() && locale != *source => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(labs)
+    crate::run::select::labs(&ctx.project, &locales, Some(&name), ctx.all_locales())
 }
 
 /// The content locales a lab argument is wanted in and the name of the lab
@@ -537,19 +527,6 @@ pub fn lab_locales(ctx: &Context, arg: &str) -> Result<(Vec<String>, String), Er
         let target = ctx.lab_target(arg)?;
         Ok((vec![target.locale], target.name))
     }
-}
-
-/// The project's policy on the findings of the pages a job is about to use
-/// (plus what the job found itself): errors stop it before it starts,
-/// warnings are shown on stderr and it goes on.
-pub fn gate<'a>(
-    project: &Project,
-    pages: impl IntoIterator<Item = &'a crate::model::Page>,
-    extra: Vec<Diagnostic>,
-) -> Result<(), Error> {
-    let warnings = project.config.check.policy().gate(pages, extra)?;
-    ui::print_diagnostics(&warnings);
-    Ok(())
 }
 
 #[cfg(test)]

@@ -30,14 +30,9 @@ pub struct Args {
 pub fn parse_vars(vars: &[String]) -> Result<BTreeMap<String, String>, Error> {
     let mut out = BTreeMap::new();
     for v in vars {
-        match v.split_once('=') {
-            Some((k, val))
-                if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
-            {
-                out.insert(k.to_owned(), val.to_owned());
-            }
-            _ => return Err(Error::Usage(msg!("render-bad-var", value = v.as_str()))),
-        }
+        let (k, val) = crate::config::variable_assignment(v)
+            .ok_or_else(|| Error::Usage(msg!("render-bad-var", value = v.as_str())))?;
+        out.insert(k.to_owned(), val.to_owned());
     }
     Ok(out)
 }

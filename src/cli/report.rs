@@ -80,14 +80,9 @@ fn merge(args: &MergeArgs) -> Result<u8, Error> {
     }
     if !json.is_empty() {
         let merged = RunReport::merge(json);
-        let text = serde_json::to_string_pretty(&merged).expect("a report serializes") + "\n";
-        super::run::write_file(&args.output, &text)?;
+        merged.write_json(&args.output)?;
         if let Some(j) = &args.junit {
-            let text = merged
-                .junit()
-                .to_string()
-                .map_err(|e| Error::io(j, std::io::Error::other(e.to_string())))?;
-            super::run::write_file(j, &text)?;
+            report::write_junit(&merged.junit(), j)?;
         }
         return Ok(if merged.failed() {
             exit::FAILED
@@ -99,10 +94,7 @@ fn merge(args: &MergeArgs) -> Result<u8, Error> {
         return Err(Error::Usage(msg!("report-junit-needs-json")));
     }
     let merged = report::merge_junit(xml);
-    let text = merged
-        .to_string()
-        .map_err(|e| Error::io(&args.output, std::io::Error::other(e.to_string())))?;
-    super::run::write_file(&args.output, &text)?;
+    report::write_junit(&merged, &args.output)?;
     let failed = merged
         .test_suites
         .iter()

@@ -66,7 +66,7 @@ pub fn exec(ctx: &Context, args: &Args) -> Result<u8, Error> {
     let target = ctx.lab_target(&args.lab)?;
     let tree = project.load(&target.locale)?;
     let lab = tree.lab(&target.name)?;
-    super::gate(&ctx.project, &lab.pages, Vec::new())?;
+    crate::check::gate(&ctx.project, &lab.pages, Vec::new())?;
     let pages = verify::select_pages(&lab, args.page.as_deref());
     if let Some(p) = &args.page
         && pages.is_empty()

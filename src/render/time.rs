@@ -226,7 +226,7 @@ fn pad(s: &str, width: usize, right: bool) -> String {
 /// The breakdown as a table, in the message language.
 pub fn breakdown(rt: &RequiredTime, title: &str, color: bool) -> String {
     let mut out = String::new();
-    let lab = if rt.lab.is_empty() { "." } else { &rt.lab };
+    let lab = crate::model::lab_name(&rt.lab);
     out.push_str(&ui::paint(
         color,
         Tone::Bold,

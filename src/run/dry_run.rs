@@ -119,6 +119,27 @@ pub fn build(
     }
 }
 
+/// How a dry run is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// For people: each plan, then its figures.
+    Text,
+    /// `labrun.dry-run/v1`.
+    Json,
+}
+
+/// Prints the dry run on stdout.
+pub fn print(d: &DryRun, format: Format) {
+    match format {
+        Format::Json => {
+            ui::print_data(&(serde_json::to_string_pretty(d).expect("a dry run serializes") + "\n"))
+        }
+        Format::Text => {
+            super::progress::say(text(d, ui::color_enabled(false)).trim_end_matches('\n'))
+        }
+    }
+}
+
 /// The dry run for people: each plan, then its figures, labelled.
 pub fn text(d: &DryRun, color: bool) -> String {
     let mut out = String::new();
@@ -134,7 +155,7 @@ pub fn text(d: &DryRun, color: bool) -> String {
         ));
     }
     for lab in &d.labs {
-        say(crate::cli::plan::text(&lab.plan, color).trim_end_matches('\n'));
+        say(crate::plan::text(&lab.plan, color).trim_end_matches('\n'));
         let du = &lab.durations;
         say(&format!(
             "     {}",

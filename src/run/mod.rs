@@ -1,6 +1,11 @@
 //! `labrun run`: runs labs the way a careful person would at one terminal,
 //! and tells CI exactly what happened.
 //!
+//! - [`job`]: a whole run, from the labs asked for to its outcome;
+//! - [`select`]: the labs and pages a run takes (`--all`, `--only`);
+//! - [`from`]: where a run starts (`--from`);
+//! - [`gate`]: what a run refuses before it starts;
+//! - [`cluster`]: the cluster a run talks to, reached before it starts;
 //! - [`session`]: the persistent shell and how blocks run in it;
 //! - [`dry_run`]: what a run would do, and how long it would take;
 //! - [`state`]: the shell state carried from block to block;
@@ -9,13 +14,19 @@
 //! - [`report`]: the JSON and JUnit reports, and merging them;
 //! - [`shard`]: splitting a workshop across CI jobs;
 //! - [`progress`]: what the person or the CI log sees;
+//! - [`summary`]: the end of a run as a person reads it;
 //! - [`requires`]: the commands a lab's environments need;
+//! - [`prepare`]: `prepare-environment` in the lab's shell;
 //! - [`resume`]: the state saved after every page, and resuming from it;
 //! - [`transcript`]: a block as a terminal shows it: its script, and its
 //!   output per command;
 //! - [`verify_output`]: each command's output against the page's sample.
 
+pub mod cluster;
 pub mod dry_run;
+pub mod from;
+pub mod gate;
+pub mod job;
 pub mod prepare;
 pub mod procs;
 pub mod progress;
@@ -23,9 +34,11 @@ pub mod report;
 pub mod requires;
 pub mod resume;
 pub mod runner;
+pub mod select;
 pub mod session;
 pub mod shard;
 pub mod state;
+pub mod summary;
 pub mod transcript;
 pub mod verify_output;
 
@@ -34,9 +47,6 @@ use std::os::unix::net::UnixStream;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-
-use crate::content::Tree;
-use crate::model::{Lab, Page};
 
 /// Ctrl-C / SIGTERM: a flag, and a socket that becomes readable when it is
 /// set, so that waits (blocks, `wait=`, `--step` prompts) end at once.
@@ -134,66 +144,4 @@ impl Stop {
             }
         }
     }
-}
-
-/// The labs of a whole workshop, in site order: the outermost directories
-/// whose own pages have runnable blocks (a lab's subdirectories belong to
-/// it); pages with blocks at the locale root form a lab of their own.
-pub fn workshop_labs(tree: &Tree) -> Vec<Lab> {
-    let has_blocks = |dir: &str| {
-        tree.pages
-            .iter()
-            .any(|p| p.dir() == dir && p.runnable_blocks().next().is_some())
-    };
-    let mut lab_dirs: Vec<&str> = Vec::new();
-    for d in &tree.dirs {
-        if d.rel.is_empty() || !has_blocks(&d.rel) {
-            continue;
-        }
-        let inside_other = lab_dirs.iter().any(|l| d.rel.starts_with(&format!("{l}/")));
-        if !inside_other {
-            lab_dirs.retain(|l| !l.starts_with(&format!("{}/", d.rel)));
-            lab_dirs.push(&d.rel);
-        }
-    }
-    let mut labs: Vec<(usize, Lab)> = Vec::new();
-    for d in lab_dirs {
-        if let Ok(lab) = tree.lab(d) {
-            let first = tree
-                .pages
-                .iter()
-                .position(|p| p.rel == lab.pages[0].rel)
-                .unwrap_or(usize::MAX);
-            labs.push((first, lab));
-        }
-    }
-    if has_blocks("") {
-        let pages: Vec<Page> = tree
-            .pages
-            .iter()
-            .filter(|p| p.dir().is_empty())
-            .cloned()
-            .collect();
-        let title = tree
-            .dirs
-            .iter()
-            .find(|d| d.rel.is_empty())
-            .map_or_else(String::new, |d| d.title.clone());
-        labs.push((
-            0,
-            Lab {
-                id: String::new(),
-                locale: tree.locale.clone(),
-                title,
-                dir: tree.root.clone(),
-                environments: pages
-                    .iter()
-                    .flat_map(crate::content::environment_ids)
-                    .collect(),
-                pages,
-            },
-        ));
-    }
-    labs.sort_by_key(|(i, _)| *i);
-    labs.into_iter().map(|(_, l)| l).collect()
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::durations::Durations;
 use crate::model::{Block, Lab, Page};
 use crate::t;
 use crate::ui::{self, Tone};
@@ -22,6 +23,24 @@ pub struct Expectations {
     /// Page key → (expected ms, runnable blocks).
     pub pages: HashMap<String, (u64, usize)>,
     pub total_ms: u64,
+}
+
+impl Expectations {
+    /// The expected run time of each page of `labs` that runs
+    /// ([`crate::timing`]), and of them all.
+    pub fn of<'a>(labs: impl IntoIterator<Item = &'a Lab>, recorded: &Durations) -> Expectations {
+        let mut expect = Expectations::default();
+        for lab in labs {
+            for p in lab.pages.iter().filter(|p| p.runs()) {
+                let (ms, _) = crate::timing::page_expected(p, recorded);
+                expect.total_ms = expect.total_ms.saturating_add(ms);
+                expect
+                    .pages
+                    .insert(Durations::key(&p.rel), (ms, p.runnable_blocks().count()));
+            }
+        }
+        expect
+    }
 }
 
 pub struct Console {
@@ -291,11 +310,7 @@ impl Console {
 
 impl Observer for Console {
     fn lab_start(&mut self, lab: &Lab, blocks: usize) {
-        self.lab = if lab.id.is_empty() {
-            ".".into()
-        } else {
-            lab.id.clone()
-        };
+        self.lab = crate::model::lab_name(&lab.id).to_owned();
         let pages = lab.pages.len();
         self.println(&self.paint(
             Tone::Bold,
@@ -430,11 +445,7 @@ impl Observer for Console {
             self.paint(tone(lab.status), &status_word(lab.status)),
             t!(
                 "run-lab-done",
-                lab = if lab.lab.is_empty() {
-                    "."
-                } else {
-                    lab.lab.as_str()
-                },
+                lab = crate::model::lab_name(&lab.lab),
                 locale = lab.locale.as_str(),
                 duration = human_ms(lab.duration_ms)
             )

@@ -2,8 +2,14 @@
 //! `docs/run.md`), the JUnit XML made from it, and merging the reports
 //! of several shards into the report of one run.
 
+use std::path::{Path, PathBuf};
+
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+use super::verify_output::{OutputMismatch, diff_text};
 
 pub const SCHEMA: &str = "labrun.run/v1";
 
@@ -275,17 +281,6 @@ pub struct BlockReport {
     pub output_mismatch: Option<OutputMismatch>,
 }
 
-/// A command whose output does not match its sample.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct OutputMismatch {
-    /// The page line of the command.
-    pub command_line: u32,
-    /// The page line of the first sample line that differs.
-    pub sample_line: u32,
-    /// The differences, with a line of context around each.
-    pub diff: Vec<crate::sample::DiffLine>,
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HookReport {
     pub name: String,
@@ -409,6 +404,33 @@ impl RunReport {
         self.status.is_failure()
     }
 
+    /// Writes the JSON report to `path`.
+    pub fn write_json(&self, path: &Path) -> Result<(), Error> {
+        let text = serde_json::to_string_pretty(self).expect("a report serializes") + "\n";
+        write_file(path, &text)
+    }
+
+    /// What `--record-durations` keeps: each page that ran, whole and
+    /// without failing (`test=false` blocks aside), with its duration.
+    /// `labs` are the labs of the report, in its order.
+    pub fn page_durations(&self, labs: &[crate::model::Lab]) -> Vec<(String, u64)> {
+        let mut out = Vec::new();
+        for (lab, lr) in labs.iter().zip(&self.labs) {
+            for (page, pr) in lab.pages.iter().zip(&lr.pages) {
+                let ran = pr.blocks.iter().any(|b| b.status != Status::Skipped);
+                let whole = pr.blocks.iter().all(|b| {
+                    b.status == Status::Passed
+                        || b.status == Status::Warning
+                        || b.skip_reason == Some(SkipReason::TestFalse)
+                });
+                if ran && whole {
+                    out.push((page.rel.clone(), pr.duration_ms));
+                }
+            }
+        }
+        out
+    }
+
     /// The JUnit form: one test suite per page (named `<locale>/<path>`), one
     /// test case per block (named `file:line`), and a suite per lab for its
     /// suite hooks. Each suite carries `labrun.order` so that merged
@@ -523,7 +545,7 @@ fn block_status(b: &BlockReport, file: &str) -> TestCaseStatus {
                     "run-failure-sample",
                     at = format!("{file}:{}", m.sample_line)
                 ));
-                s.set_description(super::verify_output::diff_text(&m.diff).join("\n"));
+                s.set_description(diff_text(&m.diff).join("\n"));
                 return s;
             }
             let mut message = match b.exit_code {
@@ -610,6 +632,49 @@ pub fn merge_junit(parts: Vec<Report>) -> Report {
     report.add_test_suites(suites.into_iter().map(|(_, _, s)| s));
     report.set_time(time);
     report
+}
+
+/// The files a run writes what it found to: `--report-json`,
+/// `--report-junit`, `--record-durations`.
+#[derive(Clone, Debug, Default)]
+pub struct Outputs {
+    pub json: Option<PathBuf>,
+    pub junit: Option<PathBuf>,
+    pub durations: Option<PathBuf>,
+}
+
+impl Outputs {
+    /// Writes each file asked for; `labs` are the labs of `report`, in its
+    /// order.
+    pub fn write(&self, report: &RunReport, labs: &[crate::model::Lab]) -> Result<(), Error> {
+        if let Some(p) = &self.json {
+            report.write_json(p)?;
+        }
+        if let Some(p) = &self.junit {
+            write_junit(&report.junit(), p)?;
+        }
+        if let Some(p) = &self.durations {
+            crate::durations::Durations::merge_into(p, report.page_durations(labs))?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes a JUnit report to `path`.
+pub fn write_junit(report: &Report, path: &Path) -> Result<(), Error> {
+    let text = report
+        .to_string()
+        .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
+    write_file(path, &text)
+}
+
+/// Writes a report file: its directory made when missing, the file
+/// replaced atomically.
+pub fn write_file(path: &Path, text: &str) -> Result<(), Error> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    Ok(crate::files::write_atomic(path, text.as_bytes())?)
 }
 
 #[cfg(test)]

@@ -28,8 +28,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::model::Lab;
 
+use super::from::FromBlock;
 use super::report::Status;
-use super::runner::FromBlock;
 use super::state::ShellState;
 
 pub const SCHEMA: &str = "labrun.state/v1";

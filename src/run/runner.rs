@@ -9,17 +9,19 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::content::Project;
-use crate::diag::Diagnostic;
 use crate::error::Error;
 use crate::model::{Block, Lab, Page};
 use crate::msg;
 
 use super::Stop;
+use super::cluster::Cluster;
+use super::from::FromBlock;
 use super::report::{
     BlockReport, CommandRef, FailureKind, HookReport, LabReport, PageReport, Resumed, SkipReason,
     Status,
 };
 use super::resume::{SavedState, Start};
+use super::select::Only;
 use super::session::{End, Event, Finished, Session, SessionOptions};
 
 /// Lines of output kept in reports and failure messages.
@@ -46,7 +48,7 @@ pub struct Settings {
     pub variables: BTreeMap<String, String>,
     pub bail: bool,
     pub from: Option<FromBlock>,
-    pub only: Option<glob::Pattern>,
+    pub only: Option<Only>,
     pub step: bool,
     pub verbose: bool,
     /// Variables exported into every lab's session (e.g. `KUBECONFIG` for
@@ -64,23 +66,6 @@ pub struct Settings {
     pub verify_output: bool,
     /// `--resume DIR`: where each lab picks up, from that run's saved states.
     pub resume: Option<super::resume::Resume>,
-}
-
-/// The cluster a run talks to, and the declarative hooks of its labs.
-#[derive(Clone, Debug)]
-pub struct Cluster {
-    pub kube: crate::verify::Kube,
-    /// Hook file → its parsed expectations (loaded and checked before the run).
-    pub specs: BTreeMap<PathBuf, crate::verify::HookSpec>,
-}
-
-/// `--from PAGE[:LINE]`, resolved: the page (path within its locale) and the
-/// opening line of the first block to run.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FromBlock {
-    pub locale: String,
-    pub page: String,
-    pub line: Option<u32>,
 }
 
 /// An answer at the `--step` prompt.
@@ -221,80 +206,6 @@ pub fn tail(bytes: &[u8], n: usize) -> Vec<String> {
         .collect()
 }
 
-/// Problems a run finds before it starts, under the same rule ids as
-/// `check` (so the project's policy treats them alike): unknown `VAR::`
-/// names in code that will run (`variables` from labrun.yaml and `--var`),
-/// `hook=NAME` without its files, and samples it cannot compare (in every
-/// block with `verify_all`, as `--verify-output` compares them all).
-pub fn preflight(
-    project: &Project,
-    labs: &[Lab],
-    variables: &BTreeMap<String, String>,
-    verify_all: bool,
-) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    for lab in labs {
-        for page in lab.pages.iter().filter(|p| p.runs()) {
-            diags.extend(crate::sample::unmatchable(page, verify_all));
-            let blocks: Vec<&Block> = page.runnable_blocks().collect();
-            for v in &page.variables {
-                let in_block = blocks
-                    .iter()
-                    .any(|b| b.line < v.pos.line && v.pos.line < b.end_line.max(b.line + 1));
-                if in_block && !variables.contains_key(&v.name) {
-                    let mut known: Vec<&str> = variables.keys().map(String::as_str).collect();
-                    known.sort_unstable();
-                    diags.push(crate::rules::finding(
-                        "reference/unknown-variable",
-                        &page.file,
-                        v.pos.line,
-                        v.pos.col,
-                        msg!(
-                            "run-unknown-variable",
-                            name = v.name.as_str(),
-                            known = if known.is_empty() {
-                                "-".to_owned()
-                            } else {
-                                known.join(", ")
-                            }
-                        ),
-                    ));
-                }
-            }
-            for b in &blocks {
-                if let Some(name) = &b.annotations.hook
-                    && project.hook_files(page, name).is_empty()
-                {
-                    let col = b
-                        .annotations
-                        .entries
-                        .iter()
-                        .find(|a| a.key == "hook")
-                        .map_or(1, |a| a.col);
-                    diags.push(crate::rules::finding(
-                        "fence/missing-hook",
-                        &page.file,
-                        b.line,
-                        col,
-                        msg!(
-                            "run-hook-missing",
-                            name = name.as_str(),
-                            file = project.display_path(
-                                &project
-                                    .config
-                                    .locale_root(&page.locale)
-                                    .join(page.dir())
-                                    .join(format!("tests/hook-{name}.sh"))
-                            )
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-    diags
-}
-
 /// The directories from the locale root down to `dir`: `""`, `a`, `a/b`.
 fn chain(dir: &str) -> Vec<String> {
     let mut out = vec![String::new()];
@@ -371,14 +282,10 @@ impl<'a> Runner<'a> {
         if page.notest {
             return (Some(SkipReason::Notest), None);
         }
-        if let Some(only) = &self.settings.only {
-            let in_lab = page
-                .rel
-                .strip_prefix(&format!("{}/", lab.id))
-                .unwrap_or(&page.rel);
-            if !only.matches(&page.rel) && !only.matches(in_lab) {
-                return (Some(SkipReason::Only), None);
-            }
+        if let Some(only) = &self.settings.only
+            && !only.takes(lab, page)
+        {
+            return (Some(SkipReason::Only), None);
         }
         if !self.from_reached {
             match &self.settings.from {
@@ -390,6 +297,19 @@ impl<'a> Runner<'a> {
             }
         }
         (None, None)
+    }
+
+    /// Runs `labs` (each with its place in the run) one after the other,
+    /// until the last, an interrupt or an error.
+    pub fn run_labs(&mut self, labs: &[(usize, Lab)]) -> Result<Vec<LabReport>, Error> {
+        let mut reports = Vec::new();
+        for (order, lab) in labs {
+            if self.interrupted() {
+                break;
+            }
+            reports.push(self.run_lab(*order, lab)?);
+        }
+        Ok(reports)
     }
 
     /// Runs one lab in a fresh session and directory.

@@ -3,12 +3,24 @@
 //! ([`crate::sample`] decides what matches). A command the page shows no
 //! output for is not compared: the page does not say what it prints.
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::Block;
 use crate::sample::{self, DiffLine};
 use crate::t;
 
-use super::report::OutputMismatch;
 use super::transcript::CommandOutput;
+
+/// A command whose output does not match its sample.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutputMismatch {
+    /// The page line of the command.
+    pub command_line: u32,
+    /// The page line of the first sample line that differs.
+    pub sample_line: u32,
+    /// The differences, with a line of context around each.
+    pub diff: Vec<DiffLine>,
+}
 
 /// The first command whose output does not match its sample, if any.
 /// `outputs` are the commands that ran, each with its own output; without

@@ -47,12 +47,7 @@ pub fn check(ctx: &Ctx<'_>, page: &Page, out: &mut Vec<Diagnostic>) {
         if hook_file(ctx, page, name).is_some() {
             continue;
         }
-        let col = b
-            .annotations
-            .entries
-            .iter()
-            .find(|a| a.key == "hook")
-            .map_or(1, |a| a.col);
+        let col = b.annotations.col("hook");
         let expected = ctx
             .config
             .locale_root(&page.locale)
