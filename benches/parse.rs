@@ -123,7 +123,8 @@ fn main() {
     let lines = 40_000;
     let one_line = format!("```bash\n{}```\n", "$ echo 'x y'\n".repeat(lines));
     let continued = format!("```bash\n$ echo '\n{}```\n", "x y z w v\n".repeat(lines));
-    let time = |text: &str| {
+    // The median time to parse `text`; `check` asserts what was parsed.
+    let time = |text: &str, check: &dyn Fn(&labrun::model::Page)| {
         median(
             (0..RUNS)
                 .map(|_| {
@@ -134,45 +135,31 @@ fn main() {
                         "en",
                         text.as_bytes(),
                     );
-                    assert!(!p.blocks.is_empty());
-                    t.elapsed()
+                    let took = t.elapsed();
+                    check(&p);
+                    took
                 })
                 .collect(),
         )
     };
-    let base = time(&one_line);
-    let hostile = time(&continued);
+    let has_blocks = |p: &labrun::model::Page| assert!(!p.blocks.is_empty());
+    let base = time(&one_line, &has_blocks);
+    let hostile = time(&continued, &has_blocks);
     // Thousands of inline pieces after 20,000 tabs on one line (the fuzz
     // target's find) vs the same pieces one per line.
     let pieces = 10_000;
     let per_line = format!(
         "Intro.\n\n{}",
-        "\t{{< x >}} `c` [l](a.md) VAR::X\n\n".repeat(pieces)
+        "{{< x >}} `c` [l](a.md) VAR::X\n\n".repeat(pieces)
     );
     let one_long = format!(
         "Intro.\n{}{}\n",
         "\t".repeat(20_000),
         "{{< x >}} `c` [l](a.md) VAR::X ".repeat(pieces)
     );
-    let time_prose = |text: &str| {
-        median(
-            (0..RUNS)
-                .map(|_| {
-                    let t = Instant::now();
-                    let p = labrun::markdown::parse_page(
-                        Path::new("p.md"),
-                        "p.md",
-                        "en",
-                        text.as_bytes(),
-                    );
-                    assert_eq!(p.shortcodes.len(), pieces);
-                    t.elapsed()
-                })
-                .collect(),
-        )
-    };
-    let spread = time_prose(&per_line);
-    let long = time_prose(&one_long);
+    let all_pieces = |p: &labrun::model::Page| assert_eq!(p.shortcodes.len(), pieces);
+    let spread = time(&per_line, &all_pieces);
+    let long = time(&one_long, &all_pieces);
     println!(
         "{lines} one-line commands:      {:>8.1} ms (baseline)",
         base.as_secs_f64() * 1e3
