@@ -1,11 +1,13 @@
 //! `drift: {source: git | hash-then-git}`: translations without a source
 //! hash judged from git history, on repositories built by the test.
 
+mod common;
 mod drift_util;
 
 use std::fs;
 use std::path::Path;
 
+use common::git;
 use drift_util::*;
 use serde_json::Value;
 

@@ -3,6 +3,8 @@
 //! `tests/fixtures/render/expected/`. Run with `LABRUN_BLESS=1` to rewrite
 //! the snapshots after an intended change (then review the diff).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -33,33 +35,9 @@ fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).expect("UTF-8 output")
 }
 
-/// Compares `actual` with the snapshot `name`, or rewrites it when blessing.
+/// Compares with the snapshot `name`, or rewrites it when blessing.
 fn snapshot(name: &str, actual: &str) {
-    let file = fixture().join("expected").join(name);
-    if std::env::var_os("LABRUN_BLESS").is_some() {
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(&file, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&file)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with LABRUN_BLESS=1)", file.display()));
-    if expected != actual {
-        let diff: Vec<String> = expected
-            .lines()
-            .zip(actual.lines())
-            .enumerate()
-            .filter(|(_, (e, a))| e != a)
-            .take(5)
-            .map(|(i, (e, a))| format!("line {}:\n  expected: {e}\n  actual:   {a}", i + 1))
-            .collect();
-        panic!(
-            "{} differs ({} vs {} lines):\n{}",
-            file.display(),
-            expected.lines().count(),
-            actual.lines().count(),
-            diff.join("\n")
-        );
-    }
+    common::snapshot(&fixture().join("expected").join(name), actual);
 }
 
 fn ok(args: &[&str]) -> String {

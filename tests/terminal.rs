@@ -8,6 +8,8 @@
 //! `LABRUN_BLESS=1 cargo test --test terminal` rewrites the snapshots after
 //! an intended change (then review the diff).
 
+mod common;
+
 use std::io::Read;
 use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
@@ -68,31 +70,7 @@ fn in_terminal(cols: u16, args: &[&str]) -> (String, i32) {
 
 /// Compares with the snapshot `name`, or rewrites it when blessing.
 fn snapshot(name: &str, actual: &str) {
-    let file = fixtures().join("terminal").join(name);
-    if std::env::var_os("LABRUN_BLESS").is_some() {
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(&file, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&file)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with LABRUN_BLESS=1)", file.display()));
-    if expected != actual {
-        let diff: Vec<String> = expected
-            .lines()
-            .zip(actual.lines())
-            .enumerate()
-            .filter(|(_, (e, a))| e != a)
-            .take(5)
-            .map(|(i, (e, a))| format!("line {}:\n  expected: {e}\n  actual:   {a}", i + 1))
-            .collect();
-        panic!(
-            "{} differs ({} vs {} lines):\n{}",
-            file.display(),
-            expected.lines().count(),
-            actual.lines().count(),
-            diff.join("\n")
-        );
-    }
+    common::snapshot(&fixtures().join("terminal").join(name), actual);
 }
 
 #[test]

@@ -76,6 +76,8 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
             "commit.gpgsign=false",
             "-c",
             "init.defaultBranch=main",
+            "-c",
+            "protocol.file.allow=always",
         ])
         .args(args)
         .current_dir(dir)
@@ -89,4 +91,33 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Compares `actual` with the snapshot file, or rewrites the file when
+/// `LABRUN_BLESS` is set; a difference names its first differing lines.
+pub fn snapshot(file: &Path, actual: &str) {
+    if std::env::var_os("LABRUN_BLESS").is_some() {
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(file)
+        .unwrap_or_else(|e| panic!("{}: {e} (run with LABRUN_BLESS=1)", file.display()));
+    if expected != actual {
+        let diff: Vec<String> = expected
+            .lines()
+            .zip(actual.lines())
+            .enumerate()
+            .filter(|(_, (e, a))| e != a)
+            .take(5)
+            .map(|(i, (e, a))| format!("line {}:\n  expected: {e}\n  actual:   {a}", i + 1))
+            .collect();
+        panic!(
+            "{} differs ({} vs {} lines):\n{}",
+            file.display(),
+            expected.lines().count(),
+            actual.lines().count(),
+            diff.join("\n")
+        );
+    }
 }
