@@ -262,8 +262,6 @@ pub fn drift(source: &Tree, target: &Tree, scope: &Scope) -> Result<Vec<PageDrif
         .iter()
         .filter(|p| scope.contains(&p.rel))
         .collect();
-    let source_rels: HashSet<&str> = sources.iter().map(|p| p.rel.as_str()).collect();
-
     let mut out: Vec<PageDrift> = sources
         .par_iter()
         .map(|src| {
@@ -293,23 +291,14 @@ pub fn drift(source: &Tree, target: &Tree, scope: &Scope) -> Result<Vec<PageDrif
         })
         .collect::<Result<_, Error>>()?;
 
-    let orphans: Vec<&Page> = target
+    // Orphans come last, in the translation's site order.
+    let targets: Vec<&Page> = target
         .pages
         .iter()
-        .filter(|p| scope.contains(&p.rel) && !source_rels.contains(p.rel.as_str()))
+        .filter(|p| scope.contains(&p.rel))
         .collect();
-    // Fingerprinted once, and only when there is an orphan to place.
-    let suggestions = if orphans.is_empty() {
-        Vec::new()
-    } else {
-        let candidates: Vec<Candidate> = sources
-            .iter()
-            .filter(|p| !translations.contains_key(p.rel.as_str()))
-            .map(|p| Candidate::new(p))
-            .collect();
-        suggest_sources(&orphans, &candidates)
-    };
-    for (t, suggestion) in orphans.into_iter().zip(suggestions) {
+    let placed = place_orphans(&sources, &targets);
+    for (t, suggestion) in placed {
         out.push(PageDrift {
             rel: t.rel.clone(),
             locale: target.locale.clone(),
@@ -470,24 +459,44 @@ pub fn suggest_sources<'a>(
     out
 }
 
+/// The translations among `targets` whose source page is not among
+/// `sources`, each with the source page it most likely became: one of the
+/// sources no translation is made from ([`suggest_sources`]). `drift`,
+/// `drift --explain` and `check` place orphans with this one function.
+pub fn place_orphans<'t, 's>(
+    sources: &[&'s Page],
+    targets: &[&'t Page],
+) -> Vec<(&'t Page, Option<&'s Page>)> {
+    let source_rels: HashSet<&str> = sources.iter().map(|p| p.rel.as_str()).collect();
+    let orphans: Vec<&Page> = targets
+        .iter()
+        .copied()
+        .filter(|p| !source_rels.contains(p.rel.as_str()))
+        .collect();
+    if orphans.is_empty() {
+        return Vec::new();
+    }
+    // Fingerprinted once, and only when there is an orphan to place.
+    let target_rels: HashSet<&str> = targets.iter().map(|p| p.rel.as_str()).collect();
+    let candidates: Vec<Candidate<'s>> = sources
+        .iter()
+        .filter(|p| !target_rels.contains(p.rel.as_str()))
+        .map(|p| Candidate::new(p))
+        .collect();
+    let suggestions = suggest_sources(&orphans, &candidates);
+    orphans.into_iter().zip(suggestions).collect()
+}
+
 /// The source page an orphan of `target` (by path) most likely became,
 /// judged among all of the locale's orphans as `labrun drift` does.
 pub fn orphan_suggestion(source: &Tree, target: &Tree, rel: &str) -> Option<String> {
-    let source_rels: HashSet<&str> = source.pages.iter().map(|p| p.rel.as_str()).collect();
-    let target_rels: HashSet<&str> = target.pages.iter().map(|p| p.rel.as_str()).collect();
-    let orphans: Vec<&Page> = target
-        .pages
-        .iter()
-        .filter(|p| !source_rels.contains(p.rel.as_str()))
-        .collect();
-    let at = orphans.iter().position(|p| p.rel == rel)?;
-    let candidates: Vec<Candidate> = source
-        .pages
-        .iter()
-        .filter(|p| !target_rels.contains(p.rel.as_str()))
-        .map(Candidate::new)
-        .collect();
-    suggest_sources(&orphans, &candidates)[at].map(|p| p.rel.clone())
+    let sources: Vec<&Page> = source.pages.iter().collect();
+    let targets: Vec<&Page> = target.pages.iter().collect();
+    place_orphans(&sources, &targets)
+        .into_iter()
+        .find(|(o, _)| o.rel == rel)?
+        .1
+        .map(|p| p.rel.clone())
 }
 
 /// Pages whose front matter cannot be read would be reported wrongly

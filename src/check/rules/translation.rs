@@ -6,7 +6,7 @@
 //! rule skips orphans).
 
 use crate::diag::Diagnostic;
-use crate::drift::{Candidate, suggest_sources};
+use crate::drift::place_orphans;
 use crate::model::Page;
 use crate::msg;
 
@@ -24,18 +24,12 @@ pub fn orphans(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         .iter()
         .filter(|t| t.locale != config.source_locale)
     {
-        let orphans: Vec<&Page> = tree.pages.iter().filter(|p| p.orphan).collect();
-        if orphans.is_empty() {
+        if !tree.pages.iter().any(|p| p.orphan) {
             continue;
         }
-        let candidates: Vec<Candidate> = source
-            .pages
-            .iter()
-            .filter(|p| !tree.pages.iter().any(|t| t.rel == p.rel))
-            .map(Candidate::new)
-            .collect();
-        let suggestions = suggest_sources(&orphans, &candidates);
-        for (page, suggestion) in orphans.into_iter().zip(suggestions) {
+        let sources: Vec<&Page> = source.pages.iter().collect();
+        let targets: Vec<&Page> = tree.pages.iter().collect();
+        for (page, suggestion) in place_orphans(&sources, &targets) {
             let source = ctx.project.display_path(&source_root.join(&page.rel));
             let hooks = folded_hooks(ctx, page);
             let message = match suggestion {
