@@ -432,12 +432,12 @@ impl LoadOptions {
     /// `/`-separated): the one classification the loader and the
     /// incremental checker share.
     pub fn file_role(&self, root: &Path, rel: &str) -> FileRole {
-        let mut parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
-        let Some(name) = parts.pop() else {
+        let parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
+        let Some((_, dirs)) = parts.split_last() else {
             return FileRole::Skipped;
         };
         let mut dir = String::new();
-        for d in &parts {
+        for d in dirs {
             if !dir.is_empty() {
                 dir.push('/');
             }
@@ -446,10 +446,17 @@ impl LoadOptions {
                 return FileRole::Skipped;
             }
         }
+        self.role_in_walked_dir(root, rel)
+    }
+
+    /// [`LoadOptions::file_role`] for a file whose directories are already
+    /// known to be content (the walk prunes the others as it goes).
+    fn role_in_walked_dir(&self, root: &Path, rel: &str) -> FileRole {
+        let (dirs, name) = rel.rsplit_once('/').unwrap_or(("", rel));
         if name == ".notest" {
             return FileRole::Notest;
         }
-        if parts.contains(&"tests") || name == "tests" {
+        if name == "tests" || dirs.split('/').any(|d| d == "tests") {
             let hook = [".sh", ".yaml", ".yml"].iter().any(|e| name.ends_with(e));
             return if hook {
                 FileRole::Hook
@@ -614,7 +621,8 @@ fn walk(root: &Path, opts: &LoadOptions) -> Result<Walked, Error> {
         }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
         let rel_s = rel_string(rel);
-        match opts.file_role(root, &rel_s) {
+        // `filter_entry` has pruned the directories that are not content.
+        match opts.role_in_walked_dir(root, &rel_s) {
             FileRole::Notest => {
                 w.notest_dirs
                     .insert(rel.parent().map(rel_string).unwrap_or_default());
