@@ -473,11 +473,7 @@ impl Config {
     }
 
     fn validate(&self, text: &str, file: &Path) -> Result<(), Error> {
-        let line_of = |key: &str| {
-            text.lines()
-                .position(|l| l.trim_start().starts_with(&format!("{key}:")))
-                .map_or(1, |i| i as u32 + 1)
-        };
+        let line_of = |key: &str| line_of_key(text, key).unwrap_or(1);
         let fail = |key: &str, detail: String| Error::Config {
             file: file.to_owned(),
             line: line_of(key),
@@ -646,11 +642,20 @@ impl Config {
     }
 }
 
+/// The first line that starts with `key:`.
+fn line_of_key(text: &str, key: &str) -> Option<u32> {
+    let prefix = format!("{key}:");
+    text.lines()
+        .position(|l| l.trim_start().starts_with(&prefix))
+        .map(|i| i as u32 + 1)
+}
+
 /// The first line that holds `needle`, else the line of `key:`, else 1.
 fn line_containing(text: &str, needle: &str, key: &str) -> u32 {
-    let find = |pred: &dyn Fn(&str) -> bool| text.lines().position(pred).map(|i| i as u32 + 1);
-    find(&|l| l.contains(needle))
-        .or_else(|| find(&|l| l.trim_start().starts_with(&format!("{key}:"))))
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i as u32 + 1)
+        .or_else(|| line_of_key(text, key))
         .unwrap_or(1)
 }
 
