@@ -295,19 +295,24 @@ impl Project {
     /// Reads and parses every page of a locale. A translation that has no
     /// directory yet is an empty tree; the source locale must exist.
     pub fn load(&self, locale: &str) -> Result<Tree, Error> {
+        let opts = LoadOptions::for_config(&self.config);
+        let mut tree = self.read(locale, &opts)?;
+        if locale != self.config.source_locale {
+            let source = page_rels(&self.config.locale_root(&self.config.source_locale), &opts)?;
+            tree.mark_orphans(|rel| source.contains(rel));
+        }
+        Ok(tree)
+    }
+
+    /// A locale's pages, orphans not marked yet.
+    fn read(&self, locale: &str, opts: &LoadOptions) -> Result<Tree, Error> {
         self.check_locale(locale)?;
         let root = self.config.locale_root(locale);
         if locale != self.config.source_locale && !root.exists() {
             return Ok(Tree::empty(locale, &root));
         }
         self.refuse_outside(locale, &root)?;
-        let opts = LoadOptions::for_config(&self.config);
-        let mut tree = load_tree_with(locale, &root, &opts)?;
-        if locale != self.config.source_locale {
-            let source = page_rels(&self.config.locale_root(&self.config.source_locale), &opts)?;
-            tree.mark_orphans(|rel| source.contains(rel));
-        }
-        Ok(tree)
+        load_tree_with(locale, &root, opts)
     }
 
     /// A locale's content directory that links outside the project is not
@@ -332,15 +337,7 @@ impl Project {
         let opts = LoadOptions::for_config(&self.config);
         let mut trees = locales
             .par_iter()
-            .map(|l| {
-                let root = self.config.locale_root(l);
-                if *l != self.config.source_locale && !root.exists() {
-                    return Ok(Tree::empty(l, &root));
-                }
-                self.check_locale(l)?;
-                self.refuse_outside(l, &root)?;
-                load_tree_with(l, &root, &opts)
-            })
+            .map(|l| self.read(l, &opts))
             .collect::<Result<Vec<Tree>, Error>>()?;
         mark_orphans(&mut trees);
         Ok(trees)
