@@ -20,10 +20,7 @@ fn a_failure_skips_the_rest_of_its_page_and_is_reported_in_full() {
     );
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
     let r = s.json("r.json");
-    let statuses: Vec<(String, u64, String)> = blocks(&r)
-        .into_iter()
-        .map(|(p, l, st, _)| (p, l, st))
-        .collect();
+    let statuses = statuses(&r);
     assert_eq!(
         statuses,
         [

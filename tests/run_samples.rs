@@ -23,10 +23,7 @@ fn samples_match_another_runs_output_and_a_mismatch_fails_with_a_diff() {
     let out = stdout(&o);
     assert_eq!(code(&o), 1, "{out}{}", stderr(&o));
     let r = s.json("r.json");
-    let statuses: Vec<(String, u64, String)> = blocks(&r)
-        .into_iter()
-        .map(|(p, l, st, _)| (p, l, st))
-        .collect();
+    let statuses = statuses(&r);
     assert_eq!(
         statuses,
         [

@@ -18,10 +18,7 @@ fn state_carries_over_and_annotations_act() {
     // A warning (expectError block that succeeded) does not fail the run.
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let r = s.json("r.json");
-    let got: Vec<(String, u64, String)> = blocks(&r)
-        .into_iter()
-        .map(|(p, l, st, _)| (p, l, st))
-        .collect();
+    let got = statuses(&r);
     let want = [
         ("state/index.md", 8, "passed"),
         ("state/index.md", 23, "passed"), // alias defined and used in one block

@@ -107,6 +107,14 @@ pub fn blocks(report: &serde_json::Value) -> Vec<(String, u64, String, Option<St
     out
 }
 
+/// (page, line, status) of every block of a JSON report, in run order.
+pub fn statuses(report: &serde_json::Value) -> Vec<(String, u64, String)> {
+    blocks(report)
+        .into_iter()
+        .map(|(p, l, st, _)| (p, l, st))
+        .collect()
+}
+
 pub fn block<'a>(report: &'a serde_json::Value, page: &str, line: u64) -> &'a serde_json::Value {
     for lab in report["labs"].as_array().unwrap() {
         for p in lab["pages"].as_array().unwrap() {
